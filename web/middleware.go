@@ -1,0 +1,206 @@
+//lint:file-ignore U1000 shared helpers of the authenticated API routes, which land next
+
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/access"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyPrincipal
+)
+
+// withRequestID takes a sane incoming X-Request-Id or makes one, and echoes it.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if len(id) == 0 || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c <= ' ' || c > '~' }) {
+			id = core.NewID("req")
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyRequestID, id)))
+	})
+}
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(keyRequestID).(string)
+	return id
+}
+
+// statusWriter records the status code for logs and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// httpMetrics are the request counters and latency histograms.
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "affcore_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "affcore_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.requests, m.latency)
+	}
+	return m
+}
+
+// observe logs each request at debug level (the click path is too hot for
+// info-level access logs) and records metrics by route pattern.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		route := chi.RouteContext(r.Context()).RoutePattern()
+		if route == "" {
+			route = "unmatched"
+		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		took := time.Since(start)
+		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
+		s.metrics.latency.WithLabelValues(route).Observe(took.Seconds())
+		s.log.DebugContext(r.Context(), "http request", "method", r.Method, "route", route,
+			"status", sw.status, "took", took, "request_id", requestID(r))
+	})
+}
+
+// recoverer turns a panic into a logged 500 problem.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(r.Context(), "panic serving request", "panic", v, "path", r.URL.Path,
+					"request_id", requestID(r), "stack", string(debug.Stack()))
+				writeProblem(w, r, problem{Type: "/problems/internal", Title: "Internal Server Error",
+					Status: http.StatusInternalServerError, Detail: "internal error"})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sessionCookie is the name of the browser session cookie.
+const sessionCookie = "session"
+
+// bearerToken returns the Authorization bearer token, else the session cookie.
+func bearerToken(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(tok)
+		}
+		return ""
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// authenticate requires a valid session or API key and stores the Principal.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := bearerToken(r)
+		if tok == "" {
+			s.writeError(w, r, core.Errorf(core.KindUnauthorized, "authentication required"))
+			return
+		}
+		if s.deps.Auth == nil {
+			s.writeError(w, r, core.Errorf(core.KindUnavailable, "authentication is not configured"))
+			return
+		}
+		p, err := s.deps.Auth.Authenticate(r.Context(), tok, s.deps.ClientIP(r))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)))
+	})
+}
+
+// principal returns the authenticated caller; only routes behind authenticate call it.
+func principal(r *http.Request) access.Principal {
+	p, _ := r.Context().Value(keyPrincipal).(access.Principal)
+	return p
+}
+
+// requireScope lets through only advertiser team members (or their API keys)
+// holding scope.
+func (s *Server) requireScope(scope access.Scope) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !principal(r).Can(scope) {
+				s.writeError(w, r, core.Errorf(core.KindForbidden, "this action needs the %s permission", scope))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// requirePartner lets through only partners (partner portal routes).
+func (s *Server) requirePartner(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !principal(r).IsPartner() {
+			s.writeError(w, r, core.Errorf(core.KindForbidden, "only partners can use this route"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// RemoteIP returns the connection's peer address without the port. It is the
+// default ClientIP: X-Forwarded-For is ignored unless proxies are trusted.
+func RemoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
