@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/affcore/affcore/core/event"
 	"github.com/affcore/affcore/web"
 )
 
@@ -45,6 +46,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if err := in.openBus(ctx, cfg, log); err != nil {
+		return err
+	}
+	if err := in.bus.EnsureStreams(ctx, event.Streams()); err != nil {
 		return err
 	}
 

@@ -1,4 +1,4 @@
-//lint:file-ignore U1000 shared helpers of the authenticated API routes, which land next
+//lint:file-ignore U1000 requireScope and requirePartner guard the area routes that land next
 
 package web
 

@@ -35,5 +35,11 @@ func (s *Server) routes() chi.Router {
 	r.Get("/readyz", handleReadyz(s.deps.Checks))
 	r.Method(http.MethodGet, "/metrics", handleMetrics(s.deps.Registry))
 	r.Get("/api/v1/openapi.json", handleOpenAPI())
+
+	// Authenticated API: each group below is one area.
+	r.Group(func(r chi.Router) {
+		r.Use(s.authenticate)
+		r.Get("/api/v1/me", handleMe())
+	})
 	return r
 }

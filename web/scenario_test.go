@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/access"
 )
 
 // scenario is one API test case: a request and what its answer must and must
@@ -81,4 +85,16 @@ func decodeJSON(t *testing.T, b []byte, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("decode %s: %v", b, err)
 	}
+}
+
+// staticAuth authenticates fixed tokens as fixed principals, for route tests
+// of an area that do not need the real sign-up and login flows.
+type staticAuth map[string]access.Principal
+
+func (a staticAuth) Authenticate(_ context.Context, token, _ string) (access.Principal, error) {
+	p, ok := a[token]
+	if !ok {
+		return access.Principal{}, core.Errorf(core.KindUnauthorized, "invalid or expired token")
+	}
+	return p, nil
 }
