@@ -14,11 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/affcore/affcore/core/event"
-	"github.com/affcore/affcore/web"
 )
 
 // runServe implements `affcore serve`: it wires configuration into the core,
-// serves until ctx is cancelled, then shuts down in order within the
+// serves until ctx is cancelled, then shuts down in order — stop accepting
+// and drain HTTP, stop workers, drain the bus, close PostgreSQL — within the
 // configured timeout.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	cfg, err := parseConfig("serve", args, getenv, stderr)
@@ -39,7 +39,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer in.close()
-	if _, err := masterKey(cfg, log); err != nil {
+	box, err := masterKey(cfg, log)
+	if err != nil {
 		return err
 	}
 	if err := in.db.Migrate(ctx, log); err != nil {
@@ -51,19 +52,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := in.bus.EnsureStreams(ctx, event.Streams()); err != nil {
 		return err
 	}
-
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := web.NewServer(web.Deps{
-		Log:      log,
-		Registry: reg,
-		BaseURL:  cfg.BaseURL,
-		Checks: []web.Checker{
-			{Name: "postgres", Check: in.pgCheck},
-			{Name: "nats", Check: in.bus.Check},
-		},
-	})
-	return serveHTTP(ctx, ln, handler, cfg.ShutdownTimeout, log)
+	a, err := newApp(cfg, in, box, reg, log)
+	if err != nil {
+		return err
+	}
+	workCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	waitWorkers := a.run(workCtx)
+	err = serveHTTP(ctx, ln, a.handler, cfg.ShutdownTimeout, log)
+	stopWorkers()
+	waitWorkers()
+	log.Info("workers stopped; closing the bus and storage")
+	return err
 }
 
 // serveHTTP serves until ctx is done, then stops accepting and drains
@@ -89,6 +90,6 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout tim
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("http shutdown: %w", err)
 	}
-	log.Info("http server stopped; stopping workers and storage")
+	log.Info("http server stopped")
 	return nil
 }

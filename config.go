@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/affcore/affcore/core/identity"
 )
 
 // Config is every setting of `affcore serve`. Each field is filled from its
@@ -29,6 +31,14 @@ type Config struct {
 	TrustedProxies       []*net.IPNet
 	AllowPrivateOutbound bool
 	PGBinDir             string
+	SMTPURL              string
+	SMTPFrom             string
+
+	// argon is the password-hashing cost; zero means the production default.
+	// Only tests lower it.
+	argon identity.ArgonParams
+	// rateLimitFactor raises the per-IP auth limits; only tests set it.
+	rateLimitFactor int
 }
 
 // setting is one row of the settings table: flag, environment variable,
@@ -143,6 +153,20 @@ func settings() []setting {
 			c.AllowPrivateOutbound = b
 			return nil
 		}},
+		{flag: "smtp-url", env: "AFFCORE_SMTP_URL", def: "", usage: "SMTP server for email (smtp://user:pass@host:587 or smtps://…:465); empty keeps email in the dev outbox (/dev/outbox, from loopback)", secret: true, parse: func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "smtp://") && !strings.HasPrefix(v, "smtps://") {
+				return errors.New("want smtp://user:password@host:port or smtps://…")
+			}
+			c.SMTPURL = v
+			return nil
+		}},
+		{flag: "smtp-from", env: "AFFCORE_SMTP_FROM", def: "", usage: "From address of outgoing email (required with AFFCORE_SMTP_URL)", parse: func(c *Config, v string) error {
+			if v != "" && !strings.Contains(v, "@") {
+				return errors.New("want an email address")
+			}
+			c.SMTPFrom = v
+			return nil
+		}},
 		{flag: "pg-bin-dir", env: "AFFCORE_PG_BIN_DIR", def: "", usage: "directory with initdb and postgres; empty searches PATH and /usr/lib/postgresql/*/bin", parse: func(c *Config, v string) error {
 			c.PGBinDir = v
 			return nil
@@ -197,6 +221,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 			}
 			return c, &ConfigError{Setting: from, Value: shown, Reason: err.Error()}
 		}
+	}
+	if c.SMTPURL != "" && c.SMTPFrom == "" {
+		return c, &ConfigError{Setting: "AFFCORE_SMTP_FROM", Value: "", Reason: "required when AFFCORE_SMTP_URL is set"}
 	}
 	if c.BaseURL == "" {
 		_, port, _ := net.SplitHostPort(c.Addr)

@@ -92,7 +92,8 @@ CREATE TABLE sessions (
     ip           text NOT NULL DEFAULT '',
     user_agent   text NOT NULL DEFAULT '',
     created_at   timestamptz NOT NULL DEFAULT now(),
-    expires_at   timestamptz NOT NULL,
+    last_seen_at timestamptz NOT NULL DEFAULT now(),
+    expires_at   timestamptz NOT NULL,                       -- absolute end of the session
     revoked_at   timestamptz
 );
 CREATE INDEX sessions_subject_idx ON sessions (subject_kind, subject_id) WHERE revoked_at IS NULL;

@@ -26,4 +26,12 @@ func TestMe(t *testing.T) {
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.run(t, srv) })
 	}
+	var me struct {
+		Kind     string `json:"kind"`
+		TenantID string `json:"tenant_id"`
+	}
+	decodeJSON(t, scenario{method: "GET", url: "/api/v1/me", token: "partner", wantStatus: 200}.run(t, srv), &me)
+	if me.Kind != "partner" || me.TenantID != "ten_a" {
+		t.Errorf("me = %+v", me)
+	}
 }

@@ -1,11 +1,10 @@
-//lint:file-ignore U1000 requireScope and requirePartner guard the area routes that land next
-
 package web
 
 import (
 	"context"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -129,24 +128,28 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 // sessionCookie is the name of the browser session cookie.
 const sessionCookie = "session"
 
-// bearerToken returns the Authorization bearer token, else the session cookie.
-func bearerToken(r *http.Request) string {
+// credentials returns the request's token: the Authorization bearer token,
+// else the session cookie (fromCookie true).
+func credentials(r *http.Request) (token string, fromCookie bool) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
-			return strings.TrimSpace(tok)
+			return strings.TrimSpace(tok), false
 		}
-		return ""
+		return "", false
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		return c.Value
+		return c.Value, true
 	}
-	return ""
+	return "", false
 }
 
 // authenticate requires a valid session or API key and stores the Principal.
+// A browser whose short-lived session token expired gets a fresh one while
+// its session lives. Cookie-authenticated writes must come from this origin
+// (CSRF). A member who must still set up 2FA reaches only the 2FA routes.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok := bearerToken(r)
+		tok, fromCookie := credentials(r)
 		if tok == "" {
 			s.writeError(w, r, core.Errorf(core.KindUnauthorized, "authentication required"))
 			return
@@ -155,13 +158,47 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.writeError(w, r, core.Errorf(core.KindUnavailable, "authentication is not configured"))
 			return
 		}
-		p, err := s.deps.Auth.Authenticate(r.Context(), tok, s.deps.ClientIP(r))
+		if fromCookie && !safeMethod(r.Method) && !sameOrigin(r) {
+			s.writeError(w, r, core.Errorf(core.KindForbidden, "cross-site request refused"))
+			return
+		}
+		ip := s.deps.ClientIP(r)
+		p, err := s.deps.Auth.Authenticate(r.Context(), tok, ip)
+		if err != nil && fromCookie && core.KindOf(err) == core.KindUnauthorized {
+			var fresh string
+			if fresh, p, err = s.deps.Auth.Refresh(r.Context(), tok, ip); err == nil {
+				s.setSessionCookie(w, fresh)
+			}
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
+		if p.MFASetupRequired && !mfaSetupAllowed(r.URL.Path) {
+			s.writeError(w, r, core.Errorf(core.KindForbidden, "your organisation requires two-factor authentication: set it up first (POST /api/v1/me/2fa/setup)"))
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)))
 	})
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// sameOrigin reports whether the Origin (or Referer) of r names r's own host.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		origin = r.Header.Get("Referer")
+	}
+	u, err := url.Parse(origin)
+	return err == nil && origin != "" && u.Host == r.Host
+}
+
+// mfaSetupAllowed lists what a member who must set up 2FA may still call.
+func mfaSetupAllowed(path string) bool {
+	return path == "/api/v1/me" || path == "/api/v1/auth/logout" || strings.HasPrefix(path, "/api/v1/me/2fa/")
 }
 
 // principal returns the authenticated caller; only routes behind authenticate call it.
@@ -185,6 +222,8 @@ func (s *Server) requireScope(scope access.Scope) func(http.Handler) http.Handle
 }
 
 // requirePartner lets through only partners (partner portal routes).
+//
+//lint:ignore U1000 guards the partner-portal routes of the tracking and money areas
 func (s *Server) requirePartner(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !principal(r).IsPartner() {

@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/access"
 )
 
 // PublicRoutes lists every route that answers without credentials, as
@@ -13,10 +14,29 @@ import (
 // route as authenticated and checks it denies strangers; adding a public
 // route means adding it here, on purpose.
 var PublicRoutes = map[string]bool{
-	"GET /healthz":             true,
-	"GET /readyz":              true,
-	"GET /metrics":             true,
-	"GET /api/v1/openapi.json": true,
+	"GET /healthz":                             true,
+	"GET /readyz":                              true,
+	"GET /metrics":                             true,
+	"GET /api/v1/openapi.json":                 true,
+	"GET /dev/outbox":                          true,
+	"POST /api/v1/auth/signup":                 true,
+	"POST /api/v1/auth/login":                  true,
+	"POST /api/v1/auth/partner-signup":         true,
+	"GET /api/v1/auth/invites/{token}":         true,
+	"POST /api/v1/auth/team-accept":            true,
+	"POST /api/v1/auth/password-reset":         true,
+	"POST /api/v1/auth/password-reset/confirm": true,
+}
+
+// AnyCallerRoutes lists the authenticated routes open to every caller —
+// team member, partner or API key — because they concern only the caller.
+var AnyCallerRoutes = map[string]bool{
+	"GET /api/v1/me":              true,
+	"POST /api/v1/auth/logout":    true,
+	"POST /api/v1/auth/password":  true,
+	"POST /api/v1/me/2fa/setup":   true,
+	"POST /api/v1/me/2fa/enable":  true,
+	"POST /api/v1/me/2fa/disable": true,
 }
 
 // routes builds the route table: every route affcore serves is listed here.
@@ -35,11 +55,62 @@ func (s *Server) routes() chi.Router {
 	r.Get("/readyz", handleReadyz(s.deps.Checks))
 	r.Method(http.MethodGet, "/metrics", handleMetrics(s.deps.Registry))
 	r.Get("/api/v1/openapi.json", handleOpenAPI())
+	r.Get("/dev/outbox", s.handleDevOutbox())
+
+	if id := s.deps.Identity; id != nil {
+		// Identity: public authentication routes, rate limited per client IP.
+		r.With(s.rateLimit(limitSignup)).Post("/api/v1/auth/signup", s.handleSignup(id))
+		r.With(s.rateLimit(limitLogin)).Post("/api/v1/auth/login", s.handleLogin(id))
+		r.With(s.rateLimit(limitPartnerSignup)).Post("/api/v1/auth/partner-signup", s.handlePartnerSignup(id))
+		r.With(s.rateLimit(limitInvite)).Get("/api/v1/auth/invites/{token}", s.handleInviteLookup(id))
+		r.With(s.rateLimit(limitPartnerSignup)).Post("/api/v1/auth/team-accept", s.handleTeamAccept(id))
+		r.With(s.rateLimit(limitReset)).Post("/api/v1/auth/password-reset", s.handleResetRequest(id))
+		r.With(s.rateLimit(limitReset)).Post("/api/v1/auth/password-reset/confirm", s.handleResetConfirm(id))
+	}
 
 	// Authenticated API: each group below is one area.
 	r.Group(func(r chi.Router) {
-		r.Use(s.authenticate)
-		r.Get("/api/v1/me", handleMe())
+		r.Use(s.authenticate, s.audited)
+		r.Get("/api/v1/me", s.handleMe())
+		if id := s.deps.Identity; id != nil {
+			s.identityRoutes(r)
+		}
 	})
 	return r
+}
+
+// identityRoutes: the caller's own account, team, API keys, partners and
+// invites, tenant settings and the audit log.
+func (s *Server) identityRoutes(r chi.Router) {
+	id := s.deps.Identity
+	r.Post("/api/v1/auth/logout", s.handleLogout(id))
+	r.Post("/api/v1/auth/password", s.handlePasswordChange(id))
+	r.Post("/api/v1/me/2fa/setup", s.handleTOTPSetup(id))
+	r.Post("/api/v1/me/2fa/enable", s.handleTOTPEnable(id))
+	r.Post("/api/v1/me/2fa/disable", s.handleTOTPDisable(id))
+
+	r.With(s.requireScope(access.TeamRead)).Get("/api/v1/team", s.handleTeamList(id))
+	r.With(s.requireScope(access.TeamWrite)).Post("/api/v1/team/invites", s.handleTeamInvite(id))
+	r.With(s.requireScope(access.TeamWrite)).Delete("/api/v1/team/invites/{id}", s.handleTeamInviteRevoke(id))
+	r.With(s.requireScope(access.TeamWrite)).Put("/api/v1/team/{id}", s.handleMemberUpdate(id))
+	r.With(s.requireScope(access.TeamWrite)).Delete("/api/v1/team/{id}", s.handleMemberRemove(id))
+
+	r.With(s.requireScope(access.APIKeysManage)).Get("/api/v1/api-keys", s.handleAPIKeyList(id))
+	r.With(s.requireScope(access.APIKeysManage)).Post("/api/v1/api-keys", s.handleAPIKeyCreate(id))
+	r.With(s.requireScope(access.APIKeysManage)).Delete("/api/v1/api-keys/{id}", s.handleAPIKeyRevoke(id))
+
+	r.With(s.requireScope(access.PartnersRead)).Get("/api/v1/partners", s.handlePartnerList(id))
+	r.With(s.requireScope(access.PartnersWrite)).Post("/api/v1/partners/invites", s.handleInviteCreate(id))
+	r.With(s.requireScope(access.PartnersRead)).Get("/api/v1/partners/invites", s.handleInviteList(id))
+	r.With(s.requireScope(access.PartnersWrite)).Delete("/api/v1/partners/invites/{id}", s.handleInviteRevoke(id))
+	r.With(s.requireScope(access.PartnersRead)).Get("/api/v1/partners/{id}", s.handlePartnerGet(id))
+	r.With(s.requireScope(access.PartnersWrite)).Put("/api/v1/partners/{id}", s.handlePartnerUpdate(id))
+
+	r.With(s.requireScope(access.TeamRead)).Get("/api/v1/tenant", s.handleTenantGet(id))
+	r.With(s.requireScope(access.SettingsWrite)).Put("/api/v1/tenant", s.handleTenantUpdate(id))
+	r.With(s.requireScope(access.SettingsWrite)).Post("/api/v1/tenant/postback-token/rotate", s.handlePostbackTokenRotate(id))
+
+	if s.deps.Audit != nil {
+		r.With(s.requireScope(access.AuditRead)).Get("/api/v1/audit-log", s.handleAuditList(s.deps.Audit))
+	}
 }

@@ -98,3 +98,7 @@ func (a staticAuth) Authenticate(_ context.Context, token, _ string) (access.Pri
 	}
 	return p, nil
 }
+
+func (a staticAuth) Refresh(context.Context, string, string) (string, access.Principal, error) {
+	return "", access.Principal{}, core.Errorf(core.KindUnauthorized, "invalid or expired token")
+}

@@ -13,6 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/affcore/affcore/core/access"
+	"github.com/affcore/affcore/core/audit"
+	"github.com/affcore/affcore/core/identity"
+	"github.com/affcore/affcore/core/mailer"
 )
 
 // Checker is a named readiness dependency (PostgreSQL, the bus).
@@ -21,9 +24,11 @@ type Checker struct {
 	Check func(ctx context.Context) error
 }
 
-// Authenticator turns a bearer token (session JWT or API key) into a Principal.
+// Authenticator turns a bearer token (session JWT or API key) into a
+// Principal, and renews browser sessions whose short-lived token expired.
 type Authenticator interface {
 	Authenticate(ctx context.Context, token, ip string) (access.Principal, error)
+	Refresh(ctx context.Context, token, ip string) (string, access.Principal, error)
 }
 
 // Deps are the services the HTTP layer needs. Nil services leave their routes
@@ -37,6 +42,17 @@ type Deps struct {
 	BaseURL string
 	// ClientIP returns the caller's IP, honouring X-Forwarded-For only from trusted proxies.
 	ClientIP func(r *http.Request) string
+
+	// Identity and access.
+	Identity *identity.Service
+	Audit    *audit.Log
+	// Outbox is the dev outbox (nil when SMTP is configured): /dev/outbox shows it to loopback callers.
+	Outbox *mailer.Outbox
+	// SecureCookies sets the Secure flag on the session cookie.
+	SecureCookies bool
+	// RateLimitFactor multiplies the per-IP limits of the authentication routes
+	// (0 or 1 keeps them; test suites that sign up many accounts from one IP raise it).
+	RateLimitFactor int
 }
 
 // Server is the HTTP handler for everything affcore serves.
@@ -45,6 +61,7 @@ type Server struct {
 	log     *slog.Logger
 	router  chi.Router
 	metrics *httpMetrics
+	limits  *rateLimits
 }
 
 // NewServer builds the handler and its route table.
@@ -52,7 +69,7 @@ func NewServer(deps Deps) *Server {
 	if deps.ClientIP == nil {
 		deps.ClientIP = RemoteIP
 	}
-	s := &Server{deps: deps, log: deps.Log, metrics: newHTTPMetrics(deps.Registry)}
+	s := &Server{deps: deps, log: deps.Log, metrics: newHTTPMetrics(deps.Registry), limits: newRateLimits()}
 	s.router = s.routes()
 	return s
 }

@@ -106,6 +106,9 @@ type Principal struct {
 	Scopes    []Scope // an API key's scopes; nil for sessions
 	SessionID string  // set when authenticated by a session
 	Test      bool    // an ak_test_ key: its writes are test data
+	// MFASetupRequired is set when the tenant requires 2FA and this member has
+	// not set it up yet: only the 2FA set-up routes are open to it.
+	MFASetupRequired bool
 }
 
 // IsPartner reports whether p is a partner.

@@ -6,7 +6,9 @@ package secret
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -24,6 +26,7 @@ const version = byte(1)
 // Box seals and opens secrets with the master key.
 type Box struct {
 	aead cipher.AEAD
+	key  []byte
 }
 
 // NewBox returns a Box for a 32-byte master key.
@@ -39,7 +42,16 @@ func NewBox(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Box{aead: aead}, nil
+	return &Box{aead: aead, key: append([]byte(nil), key...)}, nil
+}
+
+// DeriveKey returns a 32-byte key for one purpose (e.g. "session-jwt",
+// "link-token"), so every use gets its own key and the master key itself
+// never leaves this package.
+func (b *Box) DeriveKey(purpose string) []byte {
+	m := hmac.New(sha256.New, b.key)
+	m.Write([]byte("affcore/derive/v1/" + purpose))
+	return m.Sum(nil)
 }
 
 // Seal encrypts plaintext. aad binds the ciphertext to its owner (e.g. the

@@ -44,3 +44,11 @@ func TestLoadOrCreateKeyFile_Reload(t *testing.T) {
 		t.Error("ParseKey accepted a short key")
 	}
 }
+
+func TestBox_DeriveKey(t *testing.T) {
+	box, _ := secret.NewBox(bytes.Repeat([]byte{7}, secret.KeySize))
+	a, b := box.DeriveKey("session-jwt"), box.DeriveKey("link-token")
+	if len(a) != 32 || bytes.Equal(a, b) || !bytes.Equal(a, box.DeriveKey("session-jwt")) {
+		t.Fatal("derived keys must be 32 bytes, stable per purpose and distinct across purposes")
+	}
+}

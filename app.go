@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/audit"
+	"github.com/affcore/affcore/core/identity"
+	"github.com/affcore/affcore/core/mailer"
+	"github.com/affcore/affcore/core/postgres"
+	"github.com/affcore/affcore/core/secret"
+	"github.com/affcore/affcore/web"
+)
+
+// app is the wired product: the services, the HTTP handler, and the
+// background workers that run until shutdown.
+type app struct {
+	handler *web.Server
+	workers []func(ctx context.Context)
+}
+
+// run starts the workers; the returned wait blocks until all have returned
+// after ctx is cancelled.
+func (a *app) run(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
+	for _, w := range a.workers {
+		wg.Go(func() { w(ctx) })
+	}
+	return wg.Wait
+}
+
+// newApp builds every service on the given infrastructure. It is shared by
+// `affcore serve` and the end-to-end tests.
+func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, log *slog.Logger) (*app, error) {
+	clock := core.SystemClock{}
+	a := &app{}
+
+	// Identity and access.
+	auditLog := audit.NewLog(postgres.NewAuditStore(in.db), clock, log)
+	var mail identity.Mailer
+	var outbox *mailer.Outbox
+	if cfg.SMTPURL != "" {
+		smtpMailer, err := mailer.NewSMTP(cfg.SMTPURL, cfg.SMTPFrom)
+		if err != nil {
+			return nil, &ConfigError{Setting: "AFFCORE_SMTP_URL", Value: mask(cfg.SMTPURL), Reason: err.Error()}
+		}
+		mail = smtpMailer
+	} else {
+		outbox = mailer.NewOutbox(postgres.NewMailStore(in.db), clock, log)
+		mail = outbox
+	}
+	ids := identity.NewService(postgres.NewIdentityStore(in.db), mail, identityAuditor{auditLog}, box, clock,
+		identity.Config{BaseURL: cfg.BaseURL, JWTKey: box.DeriveKey("session-jwt"), Argon: cfg.argon}, log)
+
+	a.handler = web.NewServer(web.Deps{
+		Log:      log,
+		Registry: reg,
+		BaseURL:  cfg.BaseURL,
+		Checks: []web.Checker{
+			{Name: "postgres", Check: in.pgCheck},
+			{Name: "nats", Check: in.bus.Check},
+		},
+		ClientIP:        clientIP(cfg),
+		Auth:            ids,
+		Identity:        ids,
+		Audit:           auditLog,
+		Outbox:          outbox,
+		SecureCookies:   secureCookies(cfg.BaseURL),
+		RateLimitFactor: cfg.rateLimitFactor,
+	})
+	return a, nil
+}
+
+// identityAuditor adapts the audit log to identity.Auditor.
+type identityAuditor struct{ log *audit.Log }
+
+func (a identityAuditor) Record(ctx context.Context, tenant core.TenantID, e identity.AuditEvent) {
+	a.log.Append(ctx, tenant, audit.Entry{ActorKind: e.ActorKind, ActorID: e.ActorID, Action: e.Action,
+		TargetType: e.TargetType, TargetID: e.TargetID, IP: e.IP, Summary: audit.Redact(e.Summary)})
+}
+
+// secureCookies is false only for plain-http base URLs on a non-local host,
+// where browsers would drop a Secure cookie.
+func secureCookies(baseURL string) bool {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "https" {
+		return true
+	}
+	h := u.Hostname()
+	return h == "localhost" || h == "127.0.0.1" || h == "::1" || strings.HasSuffix(h, ".localhost")
+}

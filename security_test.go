@@ -1,0 +1,198 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/affcore/affcore/web"
+)
+
+// tenantFixture is tenant A's data as seen by the security test: an id per
+// route prefix (for {id} parameters) and markers that must never appear in
+// another caller's answers.
+type tenantFixture struct {
+	ids     map[string]string // "/api/v1/offers" → an offer id of tenant A
+	markers []string
+}
+
+// seedTenantA creates one resource of every kind for tenant A through the
+// API. A new route with an {id} parameter needs a line here; the test fails
+// until it has one.
+func seedTenantA(ta *testApp, owner string) tenantFixture {
+	f := tenantFixture{ids: map[string]string{}}
+	add := func(prefix, id string) {
+		f.ids[prefix] = id
+		f.markers = append(f.markers, id)
+	}
+	_, partnerID := ta.partner(owner, "seed-partner@a.test")
+	add("/api/v1/partners", partnerID)
+	var inv struct{ ID string }
+	ta.must(201, "POST", "/api/v1/partners/invites", owner, map[string]any{"email": "seed-invite@a.test"}, &inv)
+	add("/api/v1/partners/invites", inv.ID)
+	var tinv struct{ ID string }
+	ta.must(201, "POST", "/api/v1/team/invites", owner, map[string]string{"email": "seed-member@a.test", "role": "manager"}, &tinv)
+	add("/api/v1/team/invites", tinv.ID)
+	var key struct{ ID string }
+	ta.must(201, "POST", "/api/v1/api-keys", owner, map[string]any{"name": "seed-key-a", "scopes": []string{"offers:read"}}, &key)
+	add("/api/v1/api-keys", key.ID)
+	var team struct{ Members []struct{ ID string } }
+	ta.must(200, "GET", "/api/v1/team", owner, nil, &team)
+	add("/api/v1/team", team.Members[0].ID)
+	f.markers = append(f.markers, "seed-partner@a.test", "seed-invite@a.test", "seed-member@a.test", "seed-key-a")
+	return f
+}
+
+// route is one entry of the router's table.
+type route struct{ method, pattern string }
+
+func (r route) String() string { return r.method + " " + r.pattern }
+
+func walkRoutes(t *testing.T, s *web.Server) []route {
+	var out []route
+	err := chi.Walk(s.Router(), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		out = append(out, route{method, strings.TrimSuffix(pattern, "/")})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// fill replaces each {param} with tenant A's id for the route prefix before
+// it; ok is false when the fixture has no such id.
+func (f tenantFixture) fill(pattern string) (path string, hasParam, ok bool) {
+	segs := strings.Split(pattern, "/")
+	for i, seg := range segs {
+		if !strings.HasPrefix(seg, "{") {
+			continue
+		}
+		hasParam = true
+		id, found := f.ids[strings.Join(segs[:i], "/")]
+		if !found {
+			return "", true, false
+		}
+		segs[i] = id
+	}
+	return strings.Join(segs, "/"), hasParam, true
+}
+
+func denied(status int) bool { return status == 401 || status == 403 || status == 404 }
+
+// TestSecurity_EveryRouteDeniesStrangers walks the router's route table and,
+// for every authenticated route, calls it (a) without credentials, (b) as
+// another tenant's owner, (c) as a partner of the same tenant, (d) with API
+// keys lacking the route's scope, and asserts denial with no data leak. New
+// routes are covered automatically; public routes are listed in
+// web.PublicRoutes, routes open to every caller in web.AnyCallerRoutes.
+func TestSecurity_EveryRouteDeniesStrangers(t *testing.T) {
+	ta := newTestApp(t)
+	ownerA, _ := ta.advertiser("owner@a.test")
+	ownerB, _ := ta.advertiser("owner@b.test")
+	fx := seedTenantA(ta, ownerA)
+	partnerA, _ := ta.partner(ownerA, "walker-partner@a.test")
+	keys := map[string]string{}
+	for _, scope := range []string{"plugins:read", "reports:read"} {
+		var k struct{ Key string }
+		ta.must(201, "POST", "/api/v1/api-keys", ownerA, map[string]any{"name": "walker " + scope, "scopes": []string{scope}}, &k)
+		keys[scope] = k.Key
+	}
+	checked := 0
+	for _, rt := range walkRoutes(t, ta.srvHandler()) {
+		if web.PublicRoutes[rt.String()] {
+			continue
+		}
+		path, hasParam, ok := fx.fill(rt.pattern)
+		if !ok {
+			t.Errorf("%s: no tenant-A id for its parameter; add one to seedTenantA", rt)
+			continue
+		}
+		checked++
+		body := map[string]any{}
+		if st, b := ta.call(rt.method, path, "", body); st != 401 {
+			t.Errorf("%s without credentials: %d %s; want 401", rt, st, b)
+		}
+		if web.AnyCallerRoutes[rt.String()] {
+			continue // it concerns only the caller (and may end the caller's session)
+		}
+		st, b := ta.call(rt.method, path, ownerB, body)
+		if hasParam && !denied(st) && !sameAsMissing(ta, rt, ownerB, body, st, b) {
+			t.Errorf("%s as another tenant's owner: %d %s; want 401/403/404, or the answer a missing id gets", rt, st, b)
+		}
+		fx.assertNoLeak(t, rt, "another tenant's owner", b)
+		partnerRoute := strings.HasPrefix(rt.pattern, "/api/v1/me/")
+		if !partnerRoute {
+			if st, b := ta.call(rt.method, path, partnerA, body); !denied(st) {
+				t.Errorf("%s as a partner of the same tenant: %d %s; want 403/404", rt, st, b)
+			}
+			s1, _ := ta.call(rt.method, path, keys["plugins:read"], body)
+			s2, _ := ta.call(rt.method, path, keys["reports:read"], body)
+			if s1 != 403 && s2 != 403 {
+				t.Errorf("%s: API keys with only plugins:read / only reports:read both got through (%d, %d); the route checks no scope", rt, s1, s2)
+			}
+		}
+		if partnerRoute {
+			if st, b := ta.call(rt.method, path, keys["reports:read"], body); st != 403 {
+				t.Errorf("%s (partner route) with an advertiser API key: %d %s; want 403", rt, st, b)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("only %d authenticated routes checked", checked)
+	}
+	// Every identity used above was still valid at the end, so each check ran
+	// as the caller it names.
+	for who, tok := range map[string]string{"owner B": ownerB, "partner A": partnerA, "key plugins:read": keys["plugins:read"], "key reports:read": keys["reports:read"]} {
+		if st, b := ta.call("GET", "/api/v1/me", tok, nil); st != 200 {
+			t.Fatalf("%s lost its credentials during the walk: %d %s", who, st, b)
+		}
+	}
+	// Nothing above changed tenant A's data.
+	for prefix, id := range fx.ids {
+		if prefix == "/api/v1/team/invites" || prefix == "/api/v1/partners/invites" || prefix == "/api/v1/api-keys" || prefix == "/api/v1/team" {
+			continue // no single-item GET; listed below
+		}
+		ta.must(200, "GET", prefix+"/"+id, ownerA, nil, nil)
+	}
+	b := ta.must(200, "GET", "/api/v1/api-keys", ownerA, nil, nil)
+	if strings.Contains(string(b), `"revoked_at"`) {
+		t.Errorf("an API key of tenant A was revoked during the walk: %s", b)
+	}
+}
+
+// sameAsMissing reports whether the route answers exactly the same for ids
+// that do not exist (e.g. a validation error before any lookup): then the
+// answer reveals nothing about tenant A's resource.
+func sameAsMissing(ta *testApp, rt route, token string, body map[string]any, st int, b []byte) bool {
+	segs := strings.Split(rt.pattern, "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "{") {
+			segs[i] = "missing_00000000000000000000000000"
+		}
+	}
+	st2, b2 := ta.call(rt.method, strings.Join(segs, "/"), token, body)
+	return st == st2 && st >= 400 && withoutRequestID(b) == withoutRequestID(b2)
+}
+
+func withoutRequestID(b []byte) string {
+	s := string(b)
+	if i := strings.Index(s, `"request_id"`); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (f tenantFixture) assertNoLeak(t *testing.T, rt route, who string, body []byte) {
+	t.Helper()
+	for _, m := range f.markers {
+		if strings.Contains(string(body), m) {
+			t.Errorf("%s as %s leaked tenant A's %q: %s", rt, who, m, body)
+		}
+	}
+}
+
+// srvHandler returns the web server of the app under test.
+func (ta *testApp) srvHandler() *web.Server { return ta.srv.Config.Handler.(*web.Server) }
