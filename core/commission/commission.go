@@ -43,7 +43,7 @@ type Input struct {
 	Conversion *Conversion
 	// Terms are the partner's terms that apply (for period close: the
 	// partner-level terms in effect at the period's end; may be empty).
-	Terms ModelTerms
+	Terms   ModelTerms
 	History History
 }
 

@@ -35,6 +35,10 @@ type Store interface {
 	SetRate(ctx context.Context, tenant core.TenantID, r Rate) error
 	Rate(ctx context.Context, tenant core.TenantID, base, quote core.Currency, day time.Time) (Rate, error)
 	Rates(ctx context.Context, tenant core.TenantID, f RateFilter) ([]Rate, error)
+	// PartnerExists reports whether the partner belongs to the tenant.
+	PartnerExists(ctx context.Context, tenant core.TenantID, partnerID string) (bool, error)
+	// Audit appends a change to the tenant's audit log.
+	Audit(ctx context.Context, tenant core.TenantID, by Actor, action, targetType, targetID string, summary any) error
 }
 
 // Service records and reads ledger transactions.

@@ -109,3 +109,19 @@ func isCheckViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23514"
 }
+
+// PartnerExists implements ledger.Store.
+func (s *LedgerStore) PartnerExists(ctx context.Context, tenant core.TenantID, partnerID string) (bool, error) {
+	return partnerExists(ctx, s.db, tenant, partnerID)
+}
+
+// Audit implements ledger.Store.
+func (s *LedgerStore) Audit(ctx context.Context, tenant core.TenantID, by ledger.Actor, action, targetType, targetID string, summary any) error {
+	return moneyAudit(ctx, s.db, tenant, auditWho(by), action, targetType, targetID, summary)
+}
+
+func partnerExists(ctx context.Context, db *DB, tenant core.TenantID, partnerID string) (bool, error) {
+	var ok bool
+	err := db.q(ctx).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM partners WHERE tenant_id = $1 AND id = $2)`, tenant, partnerID).Scan(&ok)
+	return ok, err
+}

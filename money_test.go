@@ -1,0 +1,187 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/commission"
+	"github.com/affcore/affcore/core/event"
+	"github.com/affcore/affcore/core/payout"
+)
+
+func cpa(amount, cur string) json.RawMessage {
+	return json.RawMessage(`{"amount":"` + amount + `","currency":"` + cur + `"}`)
+}
+
+// TestMoney_ConversionToPaid walks one commission through every state:
+// pending, approved (hold), released (available), requested, approved by
+// finance, marked paid.
+func TestMoney_ConversionToPaid(t *testing.T) {
+	e := newMoneyEnv(t, 1)
+	p := e.partners[0]
+	e.terms(commission.NewTerms{OfferID: "off_1", Model: "cpa", Params: cpa("10", "USD")})
+
+	e.handle(e.conv("cnv_1", 1, p, event.StatusPending, "", "50"))
+	e.wantBalance(p, "USD", "pending=10 hold=0 available=0")
+	e.handle(e.conv("cnv_1", 2, p, event.StatusApproved, event.StatusPending, "50"))
+	e.wantBalance(p, "USD", "pending=0 hold=10 available=0")
+
+	if n, err := e.m.commission.ReleaseDue(e.ctx, 10); err != nil || n != 0 {
+		t.Fatalf("released %d before the hold ended (%v)", n, err)
+	}
+	e.clock.advance(7*24*time.Hour + time.Second)
+	if n, err := e.m.commission.ReleaseDue(e.ctx, 10); err != nil || n != 1 {
+		t.Fatalf("released %d, %v; want 1", n, err)
+	}
+	e.wantBalance(p, "USD", "hold=0 available=10")
+
+	e.setMethod(p, "USD")
+	po, err := e.m.payouts.Request(e.ctx, e.tenant, payout.RequestInput{PartnerID: p}, payout.Actor{Kind: "partner", ID: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.wantBalance(p, "USD", "available=0 in_payout=10")
+	po, err = e.m.payouts.Approve(e.ctx, e.tenant, po.ID, e.fin())
+	if err != nil || po.Status != payout.StatusSending || !po.AwaitingConfirmation {
+		t.Fatalf("approve: %+v, %v; want sending, awaiting confirmation", po, err)
+	}
+	po, err = e.m.payouts.MarkPaid(e.ctx, e.tenant, po.ID, "bank ref 42", e.fin())
+	if err != nil || po.Status != payout.StatusPaid {
+		t.Fatalf("mark paid: %+v, %v", po, err)
+	}
+	e.wantBalance(p, "USD", "pending=0 hold=0 available=0 in_payout=0 paid=10")
+	e.checkLedger()
+
+	evs := e.bus.events()
+	if len(evs) != 2 || evs[0].Commission != core.MustParseDecimal("10") || !evs[1].Moved || !evs[1].Delta.IsZero() {
+		t.Fatalf("commission events = %+v", evs)
+	}
+}
+
+// TestMoney_DuplicatesAndOrder: a redelivered transition moves nothing and
+// republishes the same event; a late older transition changes nothing.
+func TestMoney_DuplicatesAndOrder(t *testing.T) {
+	e := newMoneyEnv(t, 1)
+	p := e.partners[0]
+	e.terms(commission.NewTerms{OfferID: "off_1", Model: "cpa", Params: cpa("7.5", "EUR")})
+	created := e.conv("cnv_1", 1, p, event.StatusPending, "", "0")
+	approved := e.conv("cnv_1", 2, p, event.StatusApproved, event.StatusPending, "0")
+	e.handle(approved) // seq 2 before seq 1
+	e.handle(created)
+	e.handle(approved)
+	e.handle(created)
+	e.wantBalance(p, "EUR", "pending=0 hold=7.5")
+	var txns int
+	if err := e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM ledger_transactions WHERE tenant_id = $1`, e.tenant).Scan(&txns); err != nil || txns != 1 {
+		t.Fatalf("%d ledger transactions, %v; want 1", txns, err)
+	}
+	if evs := e.bus.events(); len(evs) != 2 {
+		t.Fatalf("%d events; want one per transition", len(evs))
+	}
+	e.checkLedger()
+}
+
+// TestMoney_TestAndFraudNeverMoveMoney: test conversions report the
+// commission they would earn; fraud-flagged ones report none; neither
+// enters a balance. A conversion flagged as fraud later is reversed.
+func TestMoney_TestAndFraudNeverMoveMoney(t *testing.T) {
+	e := newMoneyEnv(t, 1)
+	p := e.partners[0]
+	e.terms(commission.NewTerms{OfferID: "off_1", Model: "cpa", Params: cpa("10", "USD")})
+	test := e.conv("cnv_t", 1, p, event.StatusApproved, "", "10")
+	test.Test = true
+	fraud := e.conv("cnv_f", 1, p, event.StatusApproved, "", "10")
+	fraud.Fraud = true
+	e.handle(test)
+	e.handle(fraud)
+	e.wantBalance(p, "USD", "pending=0 hold=0 available=0")
+	var n int
+	if err := e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM ledger_transactions WHERE conversion_id IN ('cnv_t', 'cnv_f')`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d ledger transactions for test and fraud conversions (%v)", n, err)
+	}
+	evs := e.bus.events()
+	if len(evs) != 2 || evs[0].Moved || evs[0].Commission != core.MustParseDecimal("10") || evs[1].Moved || !evs[1].Commission.IsZero() {
+		t.Fatalf("events = %+v", evs)
+	}
+
+	e.handle(e.conv("cnv_2", 1, p, event.StatusApproved, "", "10"))
+	later := e.conv("cnv_2", 2, p, event.StatusApproved, event.StatusApproved, "10")
+	later.Fraud = true
+	e.handle(later)
+	e.wantBalance(p, "USD", "hold=0 reversed=10")
+	e.checkLedger()
+}
+
+// TestMoney_ChargebackAfterPayoutCarriesOrResets: a chargeback after the
+// money was paid out cannot make available negative: the debt goes to
+// carryover, and the period close resets it or carries it by the
+// partner's policy; later commission repays a carried debt first.
+func TestMoney_ChargebackAfterPayoutCarriesOrResets(t *testing.T) {
+	e := newMoneyEnv(t, 2)
+	reset, carry := e.partners[0], e.partners[1]
+	e.terms(commission.NewTerms{OfferID: "off_1", Model: "cpa", Params: cpa("10", "USD")})
+	if _, err := e.m.payouts.SetPartnerSettings(e.ctx, e.tenant, payout.PartnerSettings{PartnerID: carry, NegativeCarryover: true}, e.fin()); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{reset, carry} {
+		e.handle(e.conv("a_"+p, 1, p, event.StatusApproved, "", "0"))
+	}
+	e.clock.advance(8 * 24 * time.Hour)
+	if _, err := e.m.commission.ReleaseDue(e.ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{reset, carry} {
+		e.setMethod(p, "USD")
+		po, err := e.m.payouts.Request(e.ctx, e.tenant, payout.RequestInput{PartnerID: p}, e.fin())
+		if err == nil {
+			_, err = e.m.payouts.Approve(e.ctx, e.tenant, po.ID, e.fin())
+		}
+		if err == nil {
+			_, err = e.m.payouts.MarkPaid(e.ctx, e.tenant, po.ID, "ref", e.fin())
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.handle(e.conv("a_"+p, 2, p, event.StatusRejected, event.StatusApproved, "0")) // chargeback
+		e.wantBalance(p, "USD", "available=0 paid=10 reversed=10 carryover=-10")
+	}
+	e.clock.advance(30 * 24 * time.Hour) // into April: March can close
+	if n, err := e.m.commission.CloseDue(e.ctx); err != nil || n != 1 {
+		t.Fatalf("closed %d periods, %v", n, err)
+	}
+	e.wantBalance(reset, "USD", "available=0 carryover=0")
+	e.wantBalance(carry, "USD", "available=0 carryover=-10")
+
+	e.handle(e.conv("b_"+carry, 1, carry, event.StatusApproved, "", "0"))
+	e.clock.advance(8 * 24 * time.Hour)
+	if _, err := e.m.commission.ReleaseDue(e.ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	e.wantBalance(carry, "USD", "available=0 carryover=0") // the new 10 repaid the debt
+	e.checkLedger()
+}
+
+// TestMoney_TermsPrecedenceAndSnapshot: partner terms beat offer terms;
+// terms changed after a conversion do not change its commission.
+func TestMoney_TermsPrecedenceAndSnapshot(t *testing.T) {
+	e := newMoneyEnv(t, 2)
+	vip, other := e.partners[0], e.partners[1]
+	e.terms(commission.NewTerms{OfferID: "off_1", Model: "cpa", Params: cpa("10", "USD")})
+	e.terms(commission.NewTerms{PartnerID: vip, Model: "revshare", Params: json.RawMessage(`{"percent":"50"}`)})
+	e.handle(e.conv("c_vip", 1, vip, event.StatusPending, "", "30"))
+	e.handle(e.conv("c_other", 1, other, event.StatusPending, "", "30"))
+	e.wantBalance(vip, "USD", "pending=15")
+	e.wantBalance(other, "USD", "pending=10")
+
+	e.clock.advance(time.Hour)
+	from := e.clock.Now()
+	if _, err := e.m.commission.CreateTerms(e.ctx, e.tenant, commission.NewTerms{OfferID: "off_1", Model: "cpa",
+		Params: cpa("99", "USD"), EffectiveFrom: &from}, commission.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	e.handle(e.conv("c_other", 2, other, event.StatusApproved, event.StatusPending, "30"))
+	e.wantBalance(other, "USD", "pending=0 hold=10")
+	e.checkLedger()
+}
