@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/event"
 	"github.com/affcore/affcore/web"
 )
@@ -52,6 +53,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
+	// Ledger and payouts: the services, the ConversionChanged consumer and the
+	// money scheduler (holds, payouts, period closes); shutdown waits for them.
+	money := newMoney(in.db, in.bus, core.SystemClock{}, nil, log)
+	defer money.start(ctx, in.bus)()
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := web.NewServer(web.Deps{
@@ -62,6 +68,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			{Name: "postgres", Check: in.pgCheck},
 			{Name: "nats", Check: in.bus.Check},
 		},
+		Ledger:     money.ledger,
+		Commission: money.commission,
+		Payouts:    money.payouts,
 	})
 	return serveHTTP(ctx, ln, handler, cfg.ShutdownTimeout, log)
 }

@@ -185,3 +185,7 @@ func TestMoney_TermsPrecedenceAndSnapshot(t *testing.T) {
 	e.wantBalance(other, "USD", "pending=0 hold=10")
 	e.checkLedger()
 }
+
+func commissionTermsCPA(offer, amount string) commission.NewTerms {
+	return commission.NewTerms{OfferID: offer, Model: "cpa", Params: cpa(amount, "USD")}
+}

@@ -13,6 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/affcore/affcore/core/access"
+	"github.com/affcore/affcore/core/commission"
+	"github.com/affcore/affcore/core/ledger"
+	"github.com/affcore/affcore/core/payout"
 )
 
 // Checker is a named readiness dependency (PostgreSQL, the bus).
@@ -37,6 +40,12 @@ type Deps struct {
 	BaseURL string
 	// ClientIP returns the caller's IP, honouring X-Forwarded-For only from trusted proxies.
 	ClientIP func(r *http.Request) string
+
+	// Ledger and payouts: balances and entries, commission terms and
+	// periods, payouts (nil leaves their routes answering 503).
+	Ledger     *ledger.Service
+	Commission *commission.Service
+	Payouts    *payout.Service
 }
 
 // Server is the HTTP handler for everything affcore serves.

@@ -157,7 +157,10 @@ func sourceCurrency(asked, method core.Currency, avail []core.Money) (core.Curre
 		}
 		return c, nil
 	}
-	if !amountIn(avail, method).IsZero() || len(avail) == 0 {
+	if len(avail) == 0 {
+		return "", core.Invalid("amount", "nothing is available to pay out yet")
+	}
+	if !amountIn(avail, method).IsZero() {
 		return method, nil
 	}
 	if len(avail) == 1 {
