@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -188,4 +189,72 @@ func TestMoney_TermsPrecedenceAndSnapshot(t *testing.T) {
 
 func commissionTermsCPA(offer, amount string) commission.NewTerms {
 	return commission.NewTerms{OfferID: offer, Model: "cpa", Params: cpa(amount, "USD")}
+}
+
+// TestMoney_TwoNodesOneEffect: two nodes (two sets of services on one
+// database) handling the same conversion, approving the same payout and
+// closing the same period at once produce each effect once.
+func TestMoney_TwoNodesOneEffect(t *testing.T) {
+	e := newMoneyEnv(t, 1)
+	p := e.partners[0]
+	e.terms(commission.NewTerms{OfferID: "off_1", Model: "cpa", Params: cpa("10", "USD")})
+	nodes := []*money{e.m, e.node(nil)}
+	race := func(fn func(n *money) error) (ok, conflicts int) {
+		var wg sync.WaitGroup
+		errs := make(chan error, 16)
+		for i := range 16 {
+			wg.Go(func() { errs <- fn(nodes[i%2]) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case core.KindOf(err) == core.KindConflict:
+				conflicts++
+			default:
+				t.Fatal(err)
+			}
+		}
+		return ok, conflicts
+	}
+	ev := e.conv("cnv_1", 1, p, event.StatusApproved, "", "0")
+	race(func(n *money) error { return n.commission.Handle(e.ctx, ev) })
+	var txns, transitions int
+	if err := e.db.Pool.QueryRow(e.ctx, `SELECT (SELECT count(*) FROM ledger_transactions WHERE tenant_id = $1),
+		(SELECT count(*) FROM commission_transitions WHERE tenant_id = $1)`, e.tenant).Scan(&txns, &transitions); err != nil {
+		t.Fatal(err)
+	}
+	if txns != 1 || transitions != 1 || len(e.bus.events()) != 1 {
+		t.Fatalf("%d ledger transactions, %d transitions, %d events; want one each", txns, transitions, len(e.bus.events()))
+	}
+	e.wantBalance(p, "USD", "hold=10")
+
+	e.clock.advance(8 * 24 * time.Hour)
+	race(func(n *money) error { _, err := n.commission.ReleaseDue(e.ctx, 10); return err })
+	e.wantBalance(p, "USD", "hold=0 available=10")
+
+	e.setMethod(p, "USD")
+	po, err := e.m.payouts.Request(e.ctx, e.tenant, payout.RequestInput{PartnerID: p}, e.fin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, conflicts := race(func(n *money) error { _, err := n.payouts.Approve(e.ctx, e.tenant, po.ID, e.fin()); return err })
+	if ok != 1 || conflicts != 15 {
+		t.Fatalf("approvals: %d succeeded, %d conflicts; want 1 and 15", ok, conflicts)
+	}
+	ok, _ = race(func(n *money) error { _, err := n.payouts.MarkPaid(e.ctx, e.tenant, po.ID, "ref", e.fin()); return err })
+	if ok != 1 {
+		t.Fatalf("%d payments of one payout", ok)
+	}
+	e.wantBalance(p, "USD", "available=0 in_payout=0 paid=10")
+
+	e.clock.advance(31 * 24 * time.Hour)
+	race(func(n *money) error { _, err := n.commission.CloseDue(e.ctx); return err })
+	var closes int
+	if err := e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM commission_period_closes WHERE tenant_id = $1`, e.tenant).Scan(&closes); err != nil || closes != 1 {
+		t.Fatalf("%d partner closes (%v); want 1", closes, err)
+	}
+	e.checkLedger()
 }
