@@ -80,7 +80,7 @@ func (b *recordingBus) events() []event.Commission {
 // moneyEnv is one tenant with partners on a real database, and the money
 // services of one "node" (more nodes share the database).
 type moneyEnv struct {
-	t        *testing.T
+	t        testing.TB
 	ctx      context.Context
 	db       *postgres.DB
 	clock    *testClock
@@ -91,7 +91,7 @@ type moneyEnv struct {
 	finance  string
 }
 
-func newMoneyEnv(t *testing.T, partners int) *moneyEnv {
+func newMoneyEnv(t testing.TB, partners int) *moneyEnv {
 	t.Helper()
 	db := coretest.DB(t)
 	e := &moneyEnv{t: t, ctx: context.Background(), db: db, bus: &recordingBus{},

@@ -147,13 +147,17 @@ func (s *CommissionStore) SaveTransition(ctx context.Context, tenant core.Tenant
 func (s *CommissionStore) History(ctx context.Context, tenant core.TenantID, q commission.HistoryQuery) (commission.History, error) {
 	var h commission.History
 	var rev, com string
+	// The line is read by a scalar subquery on purpose: as a join, a fresh
+	// table without statistics gets a nested loop that rescans every line.
 	err := s.db.q(ctx).QueryRow(ctx, `
-		SELECT count(*), coalesce(sum(c.revenue) FILTER (WHERE c.revenue_currency = $4), 0)::text, coalesce(sum(l.amount), 0)::text
-		FROM commission_conversions c
-		LEFT JOIN commission_lines l ON l.tenant_id = c.tenant_id AND l.conversion_id = c.conversion_id AND l.currency = $4
-		WHERE c.tenant_id = $1 AND c.partner_id = $2 AND c.period = $3 AND c.state IN ('hold', 'available')
-		  AND c.conversion_id <> $5 AND ($6 = '' OR c.offer_id = $6) AND ($7 = '' OR c.campaign_id = $7)
-		  AND (NOT $8 OR l.amount IS NOT NULL)`,
+		SELECT count(*), coalesce(sum(revenue) FILTER (WHERE revenue_currency = $4), 0)::text, coalesce(sum(amount), 0)::text
+		FROM (SELECT c.revenue, c.revenue_currency,
+		             (SELECT l.amount FROM commission_lines l
+		              WHERE l.tenant_id = c.tenant_id AND l.conversion_id = c.conversion_id AND l.currency = $4) AS amount
+		      FROM commission_conversions c
+		      WHERE c.tenant_id = $1 AND c.partner_id = $2 AND c.period = $3 AND c.state IN ('hold', 'available')
+		        AND c.conversion_id <> $5 AND ($6 = '' OR c.offer_id = $6) AND ($7 = '' OR c.campaign_id = $7)) t
+		WHERE NOT $8 OR amount IS NOT NULL`,
 		tenant, q.PartnerID, q.Period, string(q.Currency), q.ExcludeID, q.OfferID, q.CampaignID, q.InCurrency).Scan(&h.ApprovedCount, &rev, &com)
 	if err != nil {
 		return h, err

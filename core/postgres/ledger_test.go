@@ -15,7 +15,7 @@ import (
 
 func dec(s string) core.Decimal { return core.MustParseDecimal(s) }
 
-func newLedger(t *testing.T) (*postgres.DB, *ledger.Service, core.TenantID, string) {
+func newLedger(t testing.TB) (*postgres.DB, *ledger.Service, core.TenantID, string) {
 	t.Helper()
 	db := coretest.DB(t)
 	tenant := coretest.Tenant(t, db)

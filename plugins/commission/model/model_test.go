@@ -175,3 +175,15 @@ func FuzzDecide(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDecide_Hybrid is one commission decision of the hybrid model
+// (strict params parse, CPA and revenue share), in process.
+func BenchmarkDecide_Hybrid(b *testing.B) {
+	in := Input{Trigger: TriggerConversion, Conversion: conv("sale", "123.45", "USD"),
+		Terms: Terms{Model: "hybrid", Params: json.RawMessage(`{"cpa":{"amount":"5","currency":"USD"},"revshare":{"percent":"25"}}`)}}
+	for b.Loop() {
+		if _, err := Decide(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
