@@ -53,8 +53,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
-	// Ledger and payouts: the services, the ConversionChanged consumer and the
-	// money scheduler (holds, payouts, period closes); shutdown waits for them.
+	// Ledger and payouts: services, conversion consumer, scheduler (shutdown waits for them).
 	money := newMoney(in.db, in.bus, core.SystemClock{}, nil, log)
 	defer money.start(ctx, in.bus)()
 
@@ -68,9 +67,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			{Name: "postgres", Check: in.pgCheck},
 			{Name: "nats", Check: in.bus.Check},
 		},
-		Ledger:     money.ledger,
-		Commission: money.commission,
-		Payouts:    money.payouts,
+		Ledger: money.ledger, Commission: money.commission, Payouts: money.payouts, // ledger and payouts
 	})
 	return serveHTTP(ctx, ln, handler, cfg.ShutdownTimeout, log)
 }

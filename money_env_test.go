@@ -93,7 +93,12 @@ type moneyEnv struct {
 
 func newMoneyEnv(t testing.TB, partners int) *moneyEnv {
 	t.Helper()
-	db := coretest.DB(t)
+	return newMoneyEnvOn(t, coretest.DB(t), partners)
+}
+
+// newMoneyEnvOn is newMoneyEnv on a given database.
+func newMoneyEnvOn(t testing.TB, db *postgres.DB, partners int) *moneyEnv {
+	t.Helper()
 	e := &moneyEnv{t: t, ctx: context.Background(), db: db, bus: &recordingBus{},
 		clock: &testClock{t: time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)}}
 	e.tenant = coretest.Tenant(t, db)

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/commission"
+	"github.com/affcore/affcore/core/coretest"
 	"github.com/affcore/affcore/core/event"
 	"github.com/affcore/affcore/core/payout"
+	"github.com/affcore/affcore/core/postgres"
 )
 
 func cpa(amount, cur string) json.RawMessage {
@@ -257,4 +261,52 @@ func TestMoney_TwoNodesOneEffect(t *testing.T) {
 		t.Fatalf("%d partner closes (%v); want 1", closes, err)
 	}
 	e.checkLedger()
+}
+
+// TestMoney_OfferDefaultPayout: without terms, the offer's default payout
+// (offers.payout, currency) is the CPA commission. The catalogue's offers
+// table belongs to another area, so the test reads a fixture table with the
+// columns the adapter relies on, in its own schema ahead on the search path.
+func TestMoney_OfferDefaultPayout(t *testing.T) {
+	ctx := context.Background()
+	dsn := coretest.DatabaseURL(t)
+	setup, err := postgres.Open(ctx, postgres.Config{URL: dsn, MaxConns: 2}, coretest.Logger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer setup.Close()
+	if _, err := setup.Pool.Exec(ctx, `CREATE SCHEMA fixture_catalog;
+		CREATE TABLE fixture_catalog.offers (id text, tenant_id text, payout numeric, currency text)`); err != nil {
+		t.Fatal(err)
+	}
+	db, err := postgres.Open(ctx, postgres.Config{URL: withSearchPath(dsn, "fixture_catalog,public"), MaxConns: 10}, coretest.Logger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	e := newMoneyEnvOn(t, db, 1)
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO fixture_catalog.offers VALUES ('off_1', $1, 12.5, 'EUR')`, e.tenant); err != nil {
+		t.Fatal(err)
+	}
+	e.handle(e.conv("cnv_1", 1, e.partners[0], event.StatusApproved, "", "80"))
+	e.wantBalance(e.partners[0], "EUR", "hold=12.5")
+
+	unknown := e.conv("cnv_2", 1, e.partners[0], event.StatusApproved, "", "80")
+	unknown.OfferID = "off_gone"
+	if err := e.m.commission.Handle(ctx, unknown); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("conversion of an unknown offer: %v; want a failure to retry, not a guess", err)
+	}
+	e.checkLedger()
+}
+
+// withSearchPath adds a search_path runtime parameter to a connection string
+// (URL or keyword/value form).
+func withSearchPath(conn, path string) string {
+	if u, err := url.Parse(conn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("search_path", path)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return conn + " search_path=" + path
 }

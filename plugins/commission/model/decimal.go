@@ -61,15 +61,6 @@ func (d dec) String() string {
 	return ip + "." + fp
 }
 
-// add returns a+b or an error on overflow.
-func add(a, b dec) (dec, error) {
-	s := a + b
-	if (s > a) != (b > 0) {
-		return 0, errRange
-	}
-	return s, nil
-}
-
 // mulRound returns a × b / div, rounded half away from zero to places
 // fractional digits (a, b in units; div scales the product back).
 func mulRound(a, b dec, div *big.Int, places int) (dec, error) {
