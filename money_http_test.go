@@ -111,7 +111,7 @@ func TestMoneyHTTP_InputAndIsolation(t *testing.T) {
 	srv := e.server(e.principals())
 	p0, p1 := e.partners[0], e.partners[1]
 	e.terms(commissionTermsCPA("off_1", "10"))
-	e.handle(e.conv("c1", 1, p0, "approved", "", "0"))
+	e.handle(e.conv("c1", 1, p0, "approved", "", "40"))
 	e.handle(e.conv("c2", 1, p1, "approved", "", "0"))
 	for _, c := range []call{
 		{method: "POST", url: "/api/v1/commission-terms", token: "owner", body: `{"offer_id":"off_2","model":"cpa","params":{"amount":"x","currency":"USD"}}`,
@@ -151,6 +151,14 @@ func TestMoneyHTTP_InputAndIsolation(t *testing.T) {
 	b := call{method: "GET", url: "/api/v1/balances?partner_id=" + p1, token: "partner0", want: 200}.do(t, srv)
 	if strings.Contains(string(b), p1) {
 		t.Fatalf("partner0 saw partner1's balance: %s", b)
+	}
+	// The advertiser sees the revenue behind a commission; the partner never does.
+	call{method: "GET", url: "/api/v1/ledger?conversion_id=c1", token: "analyst", want: 200, contains: []string{`"account":"revenue"`}}.do(t, srv)
+	for _, acct := range []string{"", "?account=revenue", "?account=cost"} {
+		b = call{method: "GET", url: "/api/v1/me/ledger" + acct, token: "partner0", want: 200}.do(t, srv)
+		if strings.Contains(string(b), `"account":"revenue"`) || strings.Contains(string(b), `"account":"cost"`) || strings.Contains(string(b), p1) {
+			t.Fatalf("a partner saw the tenant's side or another partner: %s", b)
+		}
 	}
 	// An approved payout of this tenant is a 404 for the stranger, and
 	// cannot be approved twice.

@@ -10,7 +10,8 @@ import (
 
 // handleLedger serves GET /api/v1/ledger and GET /api/v1/me/ledger: the
 // entries behind the balances, newest first, filtered by partner_id (forced
-// to the caller for partners), account, currency, conversion_id and
+// to the caller for partners, who see only their own accounts, never the
+// tenant's cost or revenue), account, currency, conversion_id and
 // payout_id; cursor pages backwards.
 func handleLedger(s *Server, led *ledger.Service) http.HandlerFunc {
 	return needs(led != nil, func(w http.ResponseWriter, r *http.Request) {
@@ -38,7 +39,7 @@ func handleLedger(s *Server, led *ledger.Service) http.HandlerFunc {
 func entryFilter(r *http.Request) (ledger.EntryFilter, error) {
 	q := r.URL.Query()
 	f := ledger.EntryFilter{PartnerID: partnerScope(r), Kind: ledger.AccountKind(q.Get("account")),
-		ConversionID: q.Get("conversion_id"), PayoutID: q.Get("payout_id")}
+		ConversionID: q.Get("conversion_id"), PayoutID: q.Get("payout_id"), PartnerSide: principal(r).IsPartner()}
 	var err error
 	if f.Currency, err = queryCurrency(r, "currency"); err != nil {
 		return f, err

@@ -44,8 +44,11 @@ type EntryFilter struct {
 	Currency     core.Currency
 	ConversionID string
 	PayoutID     string
-	Before       int64
-	Limit        int
+	// PartnerSide hides the tenant's accounts (cost, revenue, receivable,
+	// fx): a partner never sees what a conversion was worth to the advertiser.
+	PartnerSide bool
+	Before      int64
+	Limit       int
 }
 
 // EntryView is an entry with the transaction it belongs to.

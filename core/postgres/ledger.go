@@ -172,9 +172,9 @@ func (s *LedgerStore) Entries(ctx context.Context, tenant core.TenantID, f ledge
 		JOIN ledger_accounts a ON a.id = e.account_id
 		WHERE e.tenant_id = $1 AND ($2 = '' OR a.partner_id = $2) AND ($3 = '' OR a.kind = $3)
 		  AND ($4 = '' OR e.currency = $4) AND ($5 = '' OR t.conversion_id = $5) AND ($6 = '' OR t.payout_id = $6)
-		  AND ($7 = 0 OR e.id < $7)
+		  AND ($7 = 0 OR e.id < $7) AND (NOT $9 OR a.kind IN ('pending', 'hold', 'available', 'in_payout', 'paid', 'reversed', 'carryover'))
 		ORDER BY e.id DESC LIMIT $8`,
-		tenant, f.PartnerID, string(f.Kind), string(f.Currency), f.ConversionID, f.PayoutID, f.Before, f.Limit)
+		tenant, f.PartnerID, string(f.Kind), string(f.Currency), f.ConversionID, f.PayoutID, f.Before, f.Limit, f.PartnerSide)
 	if err != nil {
 		return nil, err
 	}
