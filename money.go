@@ -31,7 +31,7 @@ func newMoney(db *postgres.DB, bus event.Publisher, clock core.Clock, rails []pa
 	led := ledger.NewService(postgres.NewLedgerStore(db), clock)
 	pay := payout.NewService(postgres.NewPayoutStore(db), payoutLedger{led}, rails, clock, log)
 	com := commission.NewService(commission.Deps{Store: postgres.NewCommissionStore(db), Ledger: commissionLedger{led},
-		Model: firstPartyModels{}, Offers: postgres.NewOfferPayouts(db), Settings: pay, Bus: bus, Clock: clock, Log: log})
+		Model: firstPartyModels{}, Offers: postgres.NewOfferPayouts(db), Settings: pay, Bus: bus, Clock: clock})
 	return &money{ledger: led, commission: com, payouts: pay, log: log}
 }
 

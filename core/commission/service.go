@@ -2,7 +2,6 @@ package commission
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/affcore/affcore/core"
@@ -174,7 +173,6 @@ type Service struct {
 	settings Settings
 	bus      event.Publisher
 	clock    core.Clock
-	log      *slog.Logger
 }
 
 // Deps are the Service's dependencies.
@@ -186,13 +184,12 @@ type Deps struct {
 	Settings Settings
 	Bus      event.Publisher
 	Clock    core.Clock
-	Log      *slog.Logger
 }
 
 // NewService returns a commission service.
 func NewService(d Deps) *Service {
 	return &Service{store: d.Store, ledger: d.Ledger, model: d.Model, offers: d.Offers, settings: d.Settings,
-		bus: d.Bus, clock: d.Clock, log: d.Log}
+		bus: d.Bus, clock: d.Clock}
 }
 
 // PeriodOf returns the first instant of t's calendar month (UTC): the
