@@ -44,6 +44,8 @@ plugins:
 ## bench: print the performance figures
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/...
+	$(GO) test -run '^$$' -bench 'Money' -benchtime 2s .
+	$(GO) test -run '^$$' -bench . -benchtime 1s ./plugins/commission/...
 
 ## system-deps: PostgreSQL server binaries for the private cluster
 system-deps:

@@ -23,6 +23,7 @@ import (
 type app struct {
 	handler *web.Server
 	workers []func(ctx context.Context)
+	money   *money
 }
 
 // run starts the workers; the returned wait blocks until all have returned
@@ -58,6 +59,11 @@ func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, lo
 	ids := identity.NewService(postgres.NewIdentityStore(in.db), mail, identityAuditor{auditLog}, box, clock,
 		identity.Config{BaseURL: cfg.BaseURL, JWTKey: box.DeriveKey("session-jwt"), Argon: cfg.argon}, log)
 
+	// Ledger and payouts: services, the conversion consumer and the money scheduler.
+	money := newMoney(in.db, in.bus, clock, nil, log)
+	a.money = money
+	a.workers = append(a.workers, func(ctx context.Context) { money.start(ctx, in.bus)() })
+
 	a.handler = web.NewServer(web.Deps{
 		Log:      log,
 		Registry: reg,
@@ -73,6 +79,9 @@ func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, lo
 		Outbox:          outbox,
 		SecureCookies:   secureCookies(cfg.BaseURL),
 		RateLimitFactor: cfg.rateLimitFactor,
+		Ledger:          money.ledger,
+		Commission:      money.commission,
+		Payouts:         money.payouts,
 	})
 	return a, nil
 }

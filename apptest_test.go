@@ -25,6 +25,7 @@ type testApp struct {
 	t   *testing.T
 	srv *httptest.Server
 	in  *infra
+	app *app
 }
 
 // cheapArgon keeps argon2id but at a cost that suits a test suite.
@@ -46,6 +47,7 @@ func newTestApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ta.app = a
 	ctx, cancel := context.WithCancel(context.Background())
 	wait := a.run(ctx)
 	ta.srv.Config.Handler = a.handler

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/event"
 	"github.com/affcore/affcore/web"
 )
 
@@ -15,6 +20,7 @@ import (
 // another caller's answers.
 type tenantFixture struct {
 	ids     map[string]string // "/api/v1/offers" → an offer id of tenant A
+	global  map[string]bool   // prefixes whose parameter names no resource of A (e.g. a month)
 	markers []string
 }
 
@@ -22,7 +28,7 @@ type tenantFixture struct {
 // API. A new route with an {id} parameter needs a line here; the test fails
 // until it has one.
 func seedTenantA(ta *testApp, owner string) tenantFixture {
-	f := tenantFixture{ids: map[string]string{}}
+	f := tenantFixture{ids: map[string]string{}, global: map[string]bool{}}
 	add := func(prefix, id string) {
 		f.ids[prefix] = id
 		f.markers = append(f.markers, id)
@@ -42,7 +48,65 @@ func seedTenantA(ta *testApp, owner string) tenantFixture {
 	ta.must(200, "GET", "/api/v1/team", owner, nil, &team)
 	add("/api/v1/team", team.Members[0].ID)
 	f.markers = append(f.markers, "seed-partner@a.test", "seed-invite@a.test", "seed-member@a.test", "seed-key-a")
+	seedMoney(ta, owner, partnerID, &f, add)
 	return f
+}
+
+// seedMoney books a commission for the seed partner through the real bus
+// consumer and has the partner request a payout of it.
+func seedMoney(ta *testApp, owner, partnerID string, f *tenantFixture, add func(prefix, id string)) {
+	ctx := context.Background()
+	var terms struct{ ID string }
+	ta.must(201, "POST", "/api/v1/commission-terms", owner, map[string]any{"partner_id": partnerID, "model": "cpa",
+		"params": map[string]string{"amount": "7.77", "currency": "USD"}}, &terms)
+	add("/api/v1/commission-terms", terms.ID)
+	ta.must(200, "PUT", "/api/v1/payout-settings", owner, map[string]any{"hold_days": 0, "min_payout": "1", "min_payout_currency": "USD"}, nil)
+	var me struct {
+		TenantID string `json:"tenant_id"`
+	}
+	ta.must(200, "GET", "/api/v1/me", owner, nil, &me)
+	now := time.Now().UTC()
+	for seq, st := range []string{event.StatusPending, event.StatusApproved} {
+		ev := event.Conversion{TenantID: core.TenantID(me.TenantID), ConversionID: "cnv_seed_a", Seq: int64(seq + 1), ClickID: "clk_seed_a",
+			CampaignID: "cmp_seed_a", OfferID: "off_seed_a", PartnerID: partnerID, Event: "sale", Status: st,
+			Revenue: core.MustParseDecimal("100"), Currency: "USD", ClickedAt: now, OccurredAt: now}
+		data, _ := json.Marshal(ev)
+		if err := ta.in.bus.Publish(ctx, event.Subject(ev.TenantID, event.ConversionChanged), data, ev.MsgID()); err != nil {
+			ta.t.Fatal(err)
+		}
+	}
+	partnerTok := ta.login("seed-partner@a.test", me.TenantID)
+	ta.must(200, "PUT", "/api/v1/me/payout-method", partnerTok, map[string]string{"kind": "crypto", "currency": "USD",
+		"network": "TRC20", "address": "TNPeeaaFB7K9cmo4uQpcU32zGK8G1NYqeL"}, nil)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ta.app.money.tick(ctx) // releases the (zero-day) hold once the consumer has booked it
+		var po struct{ ID string }
+		if st, b := ta.call("POST", "/api/v1/me/payouts", partnerTok, map[string]any{}); st == 201 {
+			_ = json.Unmarshal(b, &po)
+			add("/api/v1/payouts", po.ID)
+			add("/api/v1/me/payouts", po.ID)
+			break
+		}
+		if time.Now().After(deadline) {
+			ta.t.Fatal("the seed commission never became available for a payout")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var batch struct{ ID string }
+	ta.must(201, "POST", "/api/v1/payout-batches", owner, map[string]any{}, &batch)
+	add("/api/v1/payout-batches", batch.ID)
+	f.ids["/api/v1/commission-periods"] = now.Format("2006-01")
+	f.global["/api/v1/commission-periods"] = true
+	f.markers = append(f.markers, "7.77", "cnv_seed_a")
+}
+
+// login logs a partner of tenant in and returns its token.
+func (ta *testApp) login(email, tenant string) string {
+	ta.t.Helper()
+	var out struct{ Token string }
+	ta.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "a long enough pass", "tenant": tenant}, &out)
+	return out.Token
 }
 
 // route is one entry of the router's table.
@@ -63,15 +127,17 @@ func walkRoutes(t *testing.T, s *web.Server) []route {
 }
 
 // fill replaces each {param} with tenant A's id for the route prefix before
-// it; ok is false when the fixture has no such id.
+// it; ok is false when the fixture has no such id. hasParam is true when a
+// parameter names a resource of tenant A.
 func (f tenantFixture) fill(pattern string) (path string, hasParam, ok bool) {
 	segs := strings.Split(pattern, "/")
 	for i, seg := range segs {
 		if !strings.HasPrefix(seg, "{") {
 			continue
 		}
-		hasParam = true
-		id, found := f.ids[strings.Join(segs[:i], "/")]
+		prefix := strings.Join(segs[:i], "/")
+		hasParam = hasParam || !f.global[prefix]
+		id, found := f.ids[prefix]
 		if !found {
 			return "", true, false
 		}
@@ -100,6 +166,7 @@ func TestSecurity_EveryRouteDeniesStrangers(t *testing.T) {
 		ta.must(201, "POST", "/api/v1/api-keys", ownerA, map[string]any{"name": "walker " + scope, "scopes": []string{scope}}, &k)
 		keys[scope] = k.Key
 	}
+	var b []byte
 	checked := 0
 	for _, rt := range walkRoutes(t, ta.srvHandler()) {
 		if web.PublicRoutes[rt.String()] {
@@ -125,7 +192,13 @@ func TestSecurity_EveryRouteDeniesStrangers(t *testing.T) {
 		fx.assertNoLeak(t, rt, "another tenant's owner", b)
 		partnerRoute := strings.HasPrefix(rt.pattern, "/api/v1/me/")
 		if !partnerRoute {
-			if st, b := ta.call(rt.method, path, partnerA, body); !denied(st) {
+			st, b := ta.call(rt.method, path, partnerA, body)
+			switch {
+			case web.SharedRoutes[rt.String()] && hasParam && !denied(st):
+				t.Errorf("%s as another partner of the same tenant: %d %s; want 403/404", rt, st, b)
+			case web.SharedRoutes[rt.String()]:
+				fx.assertNoLeak(t, rt, "another partner of the same tenant", b)
+			case !denied(st):
 				t.Errorf("%s as a partner of the same tenant: %d %s; want 403/404", rt, st, b)
 			}
 			s1, _ := ta.call(rt.method, path, keys["plugins:read"], body)
@@ -135,6 +208,11 @@ func TestSecurity_EveryRouteDeniesStrangers(t *testing.T) {
 			}
 		}
 		if partnerRoute {
+			if st, b := ta.call(rt.method, path, partnerA, body); hasParam && !denied(st) {
+				t.Errorf("%s as another partner of the same tenant: %d %s; want 403/404", rt, st, b)
+			} else {
+				fx.assertNoLeak(t, rt, "another partner of the same tenant", b)
+			}
 			if st, b := ta.call(rt.method, path, keys["reports:read"], body); st != 403 {
 				t.Errorf("%s (partner route) with an advertiser API key: %d %s; want 403", rt, st, b)
 			}
@@ -152,12 +230,17 @@ func TestSecurity_EveryRouteDeniesStrangers(t *testing.T) {
 	}
 	// Nothing above changed tenant A's data.
 	for prefix, id := range fx.ids {
-		if prefix == "/api/v1/team/invites" || prefix == "/api/v1/partners/invites" || prefix == "/api/v1/api-keys" || prefix == "/api/v1/team" {
-			continue // no single-item GET; listed below
+		switch prefix {
+		case "/api/v1/team/invites", "/api/v1/partners/invites", "/api/v1/api-keys", "/api/v1/team", "/api/v1/commission-periods", "/api/v1/me/payouts":
+			continue // no single-item GET for the owner; listed below or not an id
 		}
 		ta.must(200, "GET", prefix+"/"+id, ownerA, nil, nil)
 	}
-	b := ta.must(200, "GET", "/api/v1/api-keys", ownerA, nil, nil)
+	b = ta.must(200, "GET", "/api/v1/payouts/"+fx.ids["/api/v1/payouts"], ownerA, nil, nil)
+	if !strings.Contains(string(b), `"status":"requested"`) {
+		t.Errorf("tenant A's payout changed during the walk: %s", b)
+	}
+	b = ta.must(200, "GET", "/api/v1/api-keys", ownerA, nil, nil)
 	if strings.Contains(string(b), `"revoked_at"`) {
 		t.Errorf("an API key of tenant A was revoked during the walk: %s", b)
 	}

@@ -14,8 +14,11 @@ import (
 
 	"github.com/affcore/affcore/core/access"
 	"github.com/affcore/affcore/core/audit"
+	"github.com/affcore/affcore/core/commission"
 	"github.com/affcore/affcore/core/identity"
+	"github.com/affcore/affcore/core/ledger"
 	"github.com/affcore/affcore/core/mailer"
+	"github.com/affcore/affcore/core/payout"
 )
 
 // Checker is a named readiness dependency (PostgreSQL, the bus).
@@ -53,6 +56,11 @@ type Deps struct {
 	// RateLimitFactor multiplies the per-IP limits of the authentication routes
 	// (0 or 1 keeps them; test suites that sign up many accounts from one IP raise it).
 	RateLimitFactor int
+	// Ledger and payouts: balances and entries, commission terms and
+	// periods, payouts (nil leaves their routes answering 503).
+	Ledger     *ledger.Service
+	Commission *commission.Service
+	Payouts    *payout.Service
 }
 
 // Server is the HTTP handler for everything affcore serves.

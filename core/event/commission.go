@@ -20,6 +20,10 @@ type Commission struct {
 	Delta core.Decimal `json:"delta"`
 	// Moved is false when no money moved (test conversion, fraud, no partner).
 	Moved bool `json:"moved"`
+	// Amounts lists the commission per currency when it is paid in more than
+	// one (a hybrid deal with a fixed part in another currency); Commission
+	// and Currency then report one of them. Empty otherwise.
+	Amounts []core.Money `json:"amounts,omitempty"`
 }
 
 // MsgID is the bus de-duplication id.

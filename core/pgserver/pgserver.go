@@ -119,11 +119,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err := s.prepare(ctx, cred); err != nil {
 		return nil, err
 	}
-	if err := s.start(cred); err != nil {
-		return nil, err
-	}
-	if err := s.waitReady(ctx); err != nil {
-		_ = s.Stop(context.Background())
+	if err := s.startAndWait(ctx, cred); err != nil {
 		return nil, err
 	}
 	if err := s.ensureDatabase(ctx, cfg.Database); err != nil {
@@ -240,6 +236,29 @@ func stopPID(pid int, timeout time.Duration) error {
 		}
 	}
 	return errors.New("process did not exit")
+}
+
+// startAndWait starts postgres and waits until it accepts connections. After
+// a crash of postgres itself, its orphaned backends may hold the old shared
+// memory segment for a moment; postgres then refuses to start ("pre-existing
+// shared memory block is still in use"), so that case is retried.
+func (s *Server) startAndWait(ctx context.Context, cred *syscall.Credential) error {
+	for attempt := 1; ; attempt++ {
+		if err := s.start(cred); err != nil {
+			return err
+		}
+		err := s.waitReady(ctx)
+		if err == nil {
+			return nil
+		}
+		_ = s.Stop(context.Background())
+		if attempt == 10 || !strings.Contains(err.Error(), "shared memory block") {
+			return err
+		}
+		s.log.Warn("postgres found the old shared memory still in use; retrying", "attempt", attempt)
+		s.exited = make(chan struct{})
+		time.Sleep(500 * time.Millisecond)
+	}
 }
 
 // start launches postgres as a child process that gets SIGINT (fast shutdown)

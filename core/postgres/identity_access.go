@@ -30,14 +30,6 @@ func zeroEpoch(t time.Time) time.Time {
 	return t
 }
 
-// nullTime maps the zero time to NULL.
-func nullTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
 func nullString(s string) *string {
 	if s == "" {
 		return nil

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/affcore/affcore/core/commission"
+	"github.com/affcore/affcore/core/event"
+)
+
+// BenchmarkMoney_HandleConversion books one approved conversion per op, as
+// the ConversionChanged consumer does (partner lock, terms, history, the
+// commission hook, ledger posting, state, transition record, publish).
+func BenchmarkMoney_HandleConversion(b *testing.B) {
+	e := newBenchEnv(b, 1)
+	b.ResetTimer()
+	for i := range b.N {
+		if err := e.m.commission.Handle(e.ctx, e.conv(fmt.Sprintf("c%d", i), 1, e.partners[0], event.StatusApproved, "", "50")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMoney_HandleConversionParallel books conversions of 16 partners
+// from parallel goroutines (several consumers, or several nodes).
+func BenchmarkMoney_HandleConversionParallel(b *testing.B) {
+	e := newBenchEnv(b, 16)
+	var n atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			ev := e.conv(fmt.Sprintf("c%d", i), 1, e.partners[i%16], event.StatusApproved, "", "50")
+			if err := e.m.commission.Handle(e.ctx, ev); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func newBenchEnv(b testing.TB, partners int) *moneyEnv {
+	e := newMoneyEnv(b, partners)
+	e.clock.advance(-2 * time.Hour)
+	from := e.clock.Now().Add(time.Minute)
+	if _, err := e.m.commission.CreateTerms(e.ctx, e.tenant, commission.NewTerms{OfferID: "off_1", Model: "revshare",
+		Params: []byte(`{"percent":"25"}`), EffectiveFrom: &from}, commission.Actor{}); err != nil {
+		b.Fatal(err)
+	}
+	e.clock.advance(2 * time.Hour)
+	return e
+}
