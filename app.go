@@ -16,6 +16,7 @@ import (
 	"github.com/affcore/affcore/core/postgres"
 	"github.com/affcore/affcore/core/secret"
 	"github.com/affcore/affcore/web"
+	"github.com/affcore/affcore/web/ui"
 )
 
 // app is the wired product: the services, the HTTP handler, and the
@@ -58,6 +59,15 @@ func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, lo
 	ids := identity.NewService(postgres.NewIdentityStore(in.db), mail, identityAuditor{auditLog}, box, clock,
 		identity.Config{BaseURL: cfg.BaseURL, JWTKey: box.DeriveKey("session-jwt"), Argon: cfg.argon}, log)
 
+	// Web UI.
+	assets, err := ui.New()
+	if err != nil {
+		return nil, err
+	}
+	if !assets.Ready() {
+		log.Warn("web UI assets not built: pages answer 503; run make build")
+	}
+
 	a.handler = web.NewServer(web.Deps{
 		Log:      log,
 		Registry: reg,
@@ -73,6 +83,7 @@ func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, lo
 		Outbox:          outbox,
 		SecureCookies:   secureCookies(cfg.BaseURL),
 		RateLimitFactor: cfg.rateLimitFactor,
+		UI:              assets,
 	})
 	return a, nil
 }

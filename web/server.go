@@ -16,6 +16,7 @@ import (
 	"github.com/affcore/affcore/core/audit"
 	"github.com/affcore/affcore/core/identity"
 	"github.com/affcore/affcore/core/mailer"
+	"github.com/affcore/affcore/web/ui"
 )
 
 // Checker is a named readiness dependency (PostgreSQL, the bus).
@@ -53,6 +54,9 @@ type Deps struct {
 	// RateLimitFactor multiplies the per-IP limits of the authentication routes
 	// (0 or 1 keeps them; test suites that sign up many accounts from one IP raise it).
 	RateLimitFactor int
+
+	// Web UI: the embedded cabinet and partner portal (nil serves no pages).
+	UI *ui.Assets
 }
 
 // Server is the HTTP handler for everything affcore serves.
