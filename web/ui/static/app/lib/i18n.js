@@ -56,3 +56,8 @@ export function fmtDate(v) {
 	if (!v) return '';
 	return new Intl.DateTimeFormat(current, { dateStyle: 'medium' }).format(new Date(v));
 }
+
+// fmtDay formats an API timestamp as a short day and month (chart axes).
+export function fmtDay(v) {
+	return new Intl.DateTimeFormat(current, { day: 'numeric', month: 'short' }).format(new Date(v));
+}

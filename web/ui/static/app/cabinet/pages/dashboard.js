@@ -1,8 +1,8 @@
 // The cabinet's home: the trial, a getting-started checklist built from the
 // account's real state, the links to hand out, and recent account activity.
 import { html, useContext } from '../../lib/html.js';
-import { t, fmtDate } from '../../lib/i18n.js';
-import { Page, Card, CopyField, Notice, useFetch } from '../../lib/ui.js';
+import { t, fmtDate, fmtDay } from '../../lib/i18n.js';
+import { Page, Card, CopyField, Notice, Loaded, useFetch } from '../../lib/ui.js';
 import { BarChart } from '../../lib/chart.js';
 import { Session } from '../session.js';
 
@@ -53,8 +53,9 @@ function Activity() {
 	const log = useFetch('/audit-log?limit=500');
 	const days = [];
 	for (let i = 13; i >= 0; i--) days.push(new Date(Date.now() - i * 86400000).toISOString().slice(0, 10));
-	const counts = days.map(d => (log.data?.items || []).filter(e => e.created_at.slice(0, 10) === d).length);
+	const counts = items => days.map(d => items.filter(e => e.created_at.slice(0, 10) === d).length);
 	return html`<${Card} title=${t('dash.activity')} class="wide">
-		<${BarChart} label=${t('dash.activity')} labels=${days.map(d => fmtDate(d + 'T12:00:00Z'))} datasets=${[{ label: t('dash.events'), data: counts }]} />
+		<${Loaded} state=${log}>${d => html`<${BarChart} label=${t('dash.activity')} labels=${days.map(d => fmtDay(d + 'T12:00:00Z'))}
+			datasets=${[{ label: t('dash.events'), data: counts(d.items) }]} />`}<//>
 	<//>`;
 }
