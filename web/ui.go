@@ -92,8 +92,8 @@ func handleAsset(assets *ui.Assets) http.HandlerFunc {
 		name := chi.URLParam(r, "*")
 		ctype, known := contentTypes[path.Ext(name)]
 		b, err := fs.ReadFile(assets.Files(), name)
-		if !known || err != nil || !fs.ValidPath(name) || strings.Contains(name, "/.") {
-			http.Error(w, "not found", http.StatusNotFound)
+		if !known || err != nil || strings.Contains(name, "/.") {
+			writeProblem(w, r, problem{Type: "/problems/not_found", Title: "Not Found", Status: http.StatusNotFound, Detail: "no such file"})
 			return
 		}
 		h := w.Header()

@@ -56,10 +56,12 @@ func New() (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ui assets: %w", err)
 	}
-	return newAssets(static)
+	return FromFS(static)
 }
 
-func newAssets(static fs.FS) (*Assets, error) {
+// FromFS builds Assets from another tree laid out as static/ (tests use a
+// small in-memory one).
+func FromFS(static fs.FS) (*Assets, error) {
 	version, err := treeHash(static)
 	if err != nil {
 		return nil, fmt.Errorf("ui assets: %w", err)
