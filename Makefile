@@ -58,6 +58,8 @@ plugins:
 ## bench: print the performance figures
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/...
+	$(MAKE) --no-print-directory ui
+	$(GO) test -run '^$$' -bench UI -benchtime 2s ./web/
 
 ## system-deps: PostgreSQL server binaries for the private cluster; Chromium for the browser tests
 system-deps: chromium

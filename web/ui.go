@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -104,9 +105,21 @@ func handleAsset(assets *ui.Assets) http.HandlerFunc {
 			h.Set("Cache-Control", "no-cache")
 			h.Set("ETag", `"`+assets.Version()+`"`)
 		}
+		h.Add("Vary", "Accept-Encoding")
+		if compressible[path.Ext(name)] && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			if gz, err := assets.Gzipped(name); err == nil {
+				h.Set("Content-Encoding", "gzip")
+				h.Set("Content-Length", strconv.Itoa(len(gz)))
+				_, _ = w.Write(gz)
+				return
+			}
+		}
 		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
 	}
 }
+
+// compressible are the text files served gzipped to browsers that accept it.
+var compressible = map[string]bool{".js": true, ".mjs": true, ".css": true, ".json": true, ".svg": true, ".map": true, ".txt": true}
 
 // portalView is what the partner portal shows before anyone logs in: the
 // program's brand, never the platform's.

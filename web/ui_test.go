@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/affcore/affcore/web"
 	"github.com/affcore/affcore/web/ui"
@@ -55,6 +58,8 @@ func TestUI_ShellAndAssets(t *testing.T) {
 			wantHeader: map[string]string{"Content-Type": "text/javascript", "Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"}},
 		{name: "stale-version", method: "GET", url: "/assets/0123456789ab/app/style.css", wantStatus: 200,
 			wantHeader: map[string]string{"Content-Type": "text/css", "Cache-Control": "no-cache", "ETag": `"` + v + `"`}},
+		{name: "gzip", method: "GET", url: "/assets/" + v + "/app/main.js", headers: map[string]string{"Accept-Encoding": "gzip"}, wantStatus: 200,
+			wantHeader: map[string]string{"Content-Encoding": "gzip", "Vary": "Accept-Encoding", "Content-Type": "text/javascript"}},
 		{name: "unknown-type", method: "GET", url: "/assets/" + v + "/app/notes.md", wantStatus: 404},
 		{name: "missing", method: "GET", url: "/assets/" + v + "/app/nope.js", wantStatus: 404},
 		{name: "traversal", method: "GET", url: "/assets/" + v + "/../ui.go", wantStatus: 404},
@@ -103,5 +108,41 @@ func TestUI_NotBuilt(t *testing.T) {
 	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode != 503 || !strings.Contains(string(b), "run <code>make build</code>") {
 		t.Errorf("GET /app without vendor: %d %s", res.StatusCode, b)
+	}
+}
+
+// BenchmarkUI_Asset serves the largest embedded module (Chart.js) gzipped, as
+// browsers fetch it on a cold cache.
+func BenchmarkUI_Asset(b *testing.B) {
+	assets, err := ui.New()
+	if err != nil || !assets.Ready() {
+		b.Fatal("UI assets not built: run make ui")
+	}
+	h := web.NewServer(web.Deps{Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), UI: assets})
+	req := httptest.NewRequest("GET", assets.URL("vendor/chart.js/chart.js"), nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+// BenchmarkUI_Shell serves a page's HTML shell with its headers.
+func BenchmarkUI_Shell(b *testing.B) {
+	assets, err := ui.FromFS(uiTree(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := web.NewServer(web.Deps{Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), UI: assets})
+	req := httptest.NewRequest("GET", "/app/partners", nil)
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
 	}
 }

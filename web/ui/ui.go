@@ -12,6 +12,7 @@ package ui
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
@@ -22,6 +23,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed static shell.html
@@ -48,6 +50,9 @@ type Assets struct {
 	ready   bool
 	shell   []byte
 	csp     string
+
+	mu   sync.Mutex
+	gzip map[string][]byte // compressed files, made on first request
 }
 
 // New reads the embedded tree, computes its version and renders the shell.
@@ -66,7 +71,7 @@ func FromFS(static fs.FS) (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ui assets: %w", err)
 	}
-	a := &Assets{files: static, version: version, ready: true}
+	a := &Assets{files: static, version: version, ready: true, gzip: map[string][]byte{}}
 	for _, file := range vendorModules {
 		if _, err := fs.Stat(static, file); err != nil {
 			a.ready = false
@@ -121,6 +126,27 @@ func (a *Assets) Files() fs.FS { return a.files }
 
 // URL is the versioned URL of an embedded file.
 func (a *Assets) URL(file string) string { return AssetPrefix + a.version + "/" + file }
+
+// Gzipped returns the file compressed with gzip, compressing it once.
+func (a *Assets) Gzipped(name string) ([]byte, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if b, ok := a.gzip[name]; ok {
+		return b, nil
+	}
+	raw, err := fs.ReadFile(a.files, name)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	a.gzip[name] = buf.Bytes()
+	return buf.Bytes(), nil
+}
 
 var shellTemplate = template.Must(template.ParseFS(embedded, "shell.html"))
 
