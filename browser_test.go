@@ -118,6 +118,13 @@ func TestBrowser_AdvertiserAndPartnerJourney(t *testing.T) {
 	adv.shot("dashboard-ru")
 	assertDictionariesMatch(t, adv)
 
+	// A portal address that names no program says so, with no brand at all.
+	partner.open("/p/no-such-program/")
+	partner.waitText("There is no partner program at this address.")
+	if html := eval[string](partner, `document.documentElement.outerHTML.toLowerCase()`); strings.Contains(html, "affcore") || strings.Contains(html, "rocket") {
+		t.Errorf("the missing-program page shows a brand: %s", html)
+	}
+
 	for _, tb := range []*tab{adv, ana, partner} {
 		tb.assertClean()
 	}

@@ -69,7 +69,7 @@ function Routes() {
 	if (!me && !isPublic) return html`<${Redirect} to=${base + '/login'} />`;
 	if (me && (rel === '/login' || rel.startsWith('/join/'))) return html`<${Redirect} to=${base + '/'} />`;
 	return html`<${ErrorBoundary}><${Router}>
-		${(me ? SECTIONS : PUBLIC).map(p => html`<${Route} path=${base + p.path} component=${p.page} />`)}
+		${[...(me ? SECTIONS : []), ...PUBLIC].map(p => html`<${Route} path=${base + p.path} component=${p.page} />`)}
 		<${Route} default component=${NotFound} />
 	<//><//>`;
 }
