@@ -134,6 +134,10 @@ func (tb *tab) fill(css, value string) {
 	tb.do("fill "+css, chromedp.WaitVisible(chromedp.CSS(css)),
 		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(e => { e.focus(); e.select(); })(document.querySelector(%q))`, css)),
 		chromedp.SendKeys(chromedp.CSS(css), value))
+	if got := eval[string](tb, fmt.Sprintf(`document.querySelector(%q).value`, css)); got != value {
+		tb.shot("failed-fill")
+		tb.b.t.Fatalf("%s: typed %q into %s, it holds %q", tb.who, value, css, got)
+	}
 }
 
 // choose picks value in the <select> selected by css.

@@ -218,6 +218,7 @@ func partnerReset(t *testing.T, ta *testApp, tb *tab) {
 	tb.waitText("Your password has been changed.")
 	tb.shot("portal-reset-done")
 	tb.click(`a[href$="/login"]`)
+	tb.waitText("Log in to the partner area of Rocket Partners.")
 	tb.fill("input[name=email]", "pat@publisher.test")
 	tb.fill("input[name=password]", "new publisher pass 2")
 	tb.submit("input[name=email]")
