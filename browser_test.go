@@ -193,7 +193,7 @@ func teammate2FA(t *testing.T, tb *tab) {
 // follows the emailed link and logs in with the new password.
 func partnerReset(t *testing.T, ta *testApp, tb *tab) {
 	t.Helper()
-	tb.do("desktop width", chromedp.ResetViewport())
+	tb.do("desktop width", chromedp.EmulateViewport(1280, 900))
 	tb.click(".portal-head button.link") // log out
 	tb.do("portal login", chromedp.WaitVisible(chromedp.CSS("input[name=email]")))
 	tb.shot("portal-login")
@@ -226,7 +226,8 @@ func partnerReset(t *testing.T, ta *testApp, tb *tab) {
 }
 
 // advertiserPages visits the remaining cabinet pages: an API key shown
-// once, the security page, the audit log with the journey's changes.
+// once, the security page, the audit log with the journey's changes, the
+// dashboard's chart, and the phone-width navigation.
 func advertiserPages(tb *tab) {
 	tb.b.t.Helper()
 	tb.click(`a[href="/app/api-keys"]`)
@@ -247,6 +248,18 @@ func advertiserPages(tb *tab) {
 	tb.shot("audit-log")
 	tb.click(`a[href="/app"]`)
 	tb.do("activity chart", chromedp.WaitVisible(chromedp.CSS(".chart canvas")))
+
+	// At phone width the navigation is a drawer and tables become cards.
+	tb.do("phone width", chromedp.EmulateViewport(390, 844))
+	tb.do("drawer closed", chromedp.WaitNotVisible(chromedp.CSS(".sidenav")))
+	tb.click(".topbar .menu")
+	tb.do("drawer open", chromedp.WaitVisible(chromedp.CSS(`.sidenav a[href="/app/team"]`)))
+	tb.shot("menu-phone")
+	tb.click(`.sidenav a[href="/app/team"]`)
+	tb.waitText("Pending invitations")
+	tb.do("drawer closes", chromedp.WaitNotVisible(chromedp.CSS(".sidenav")))
+	tb.shot("team-phone")
+	tb.do("desktop width", chromedp.EmulateViewport(1280, 900))
 }
 
 // assertDictionariesMatch checks that the Russian dictionary has exactly the
