@@ -40,6 +40,7 @@ func chromiumPath(t *testing.T) string {
 // browser's context; tabs come from (*browser).tab.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
+	_ = os.RemoveAll(artifactDir) // only this run's pages
 	if err := os.MkdirAll(artifactDir, 0o755); err != nil {
 		t.Fatal(err)
 	}

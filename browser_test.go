@@ -17,7 +17,9 @@ import (
 // a partner registers through it in a browser of their own and sees only the
 // program's brand; the advertiser sees the partner; the teammate turns on
 // 2FA and logs in with the second step; the partner resets the password
-// from the portal; the cabinet switches to Russian. Every page is saved as a
+// from the portal; the owner requires 2FA of everyone and is held to the
+// security page until set up; the cabinet works at phone width and
+// switches to Russian. Every page is saved as a
 // screenshot under test-artifacts/browser.
 func TestBrowser_AdvertiserAndPartnerJourney(t *testing.T) {
 	ta := newTestApp(t)
@@ -161,6 +163,23 @@ func assertWhiteLabel(t *testing.T, tb *tab, brand string) {
 func teammate2FA(t *testing.T, tb *tab) {
 	t.Helper()
 	tb.click(`a[href="/app/security"]`)
+	backup := enable2FA(t, tb)
+	tb.click(".topbar button.link") // log out
+	tb.do("login page", chromedp.WaitVisible(chromedp.CSS("input[name=email]")))
+	tb.fill("input[name=email]", "ana@acme.test")
+	tb.fill("input[name=password]", "analyst pass 123")
+	tb.submit("input[name=email]")
+	tb.do("second step", chromedp.WaitVisible(chromedp.CSS("input[name=totp_code]")))
+	tb.shot("login-2fa-step")
+	tb.fill("input[name=totp_code]", backup)
+	tb.submit("input[name=totp_code]")
+	tb.waitText("Two-factor authentication is on.") // back where the session ended
+}
+
+// enable2FA sets up 2FA on the security page from the QR code's secret and
+// returns one of the backup codes shown.
+func enable2FA(t *testing.T, tb *tab) string {
+	t.Helper()
 	tb.click(".twofa button[type=submit]")
 	tb.do("QR code", chromedp.WaitVisible(chromedp.CSS("img.qr")))
 	tb.shot("security-2fa-qr")
@@ -176,17 +195,7 @@ func teammate2FA(t *testing.T, tb *tab) {
 	backup := eval[string](tb, `document.querySelector('[data-testid=backup-codes] li').textContent`)
 	tb.click(".twofa button.primary")
 	tb.waitText("Two-factor authentication is on.")
-
-	tb.click(".topbar button.link") // log out
-	tb.do("login page", chromedp.WaitVisible(chromedp.CSS("input[name=email]")))
-	tb.fill("input[name=email]", "ana@acme.test")
-	tb.fill("input[name=password]", "analyst pass 123")
-	tb.submit("input[name=email]")
-	tb.do("second step", chromedp.WaitVisible(chromedp.CSS("input[name=totp_code]")))
-	tb.shot("login-2fa-step")
-	tb.fill("input[name=totp_code]", backup)
-	tb.submit("input[name=totp_code]")
-	tb.waitText("Two-factor authentication is on.") // back where the session ended
+	return backup
 }
 
 // partnerReset logs the partner out, asks for a reset link on the portal,
@@ -243,6 +252,17 @@ func advertiserPages(tb *tab) {
 	tb.click(`a[href="/app/security"]`)
 	tb.waitText("Require 2FA for everyone")
 	tb.shot("security")
+
+	// Requiring 2FA of everyone holds the owner, who has none yet, to the
+	// security page until it is set up.
+	tb.click("button[name=require_2fa]")
+	tb.waitText("Your organisation requires two-factor authentication")
+	tb.click(`a[href="/app/audit"]`)
+	tb.waitText("Your organisation requires two-factor authentication")
+	if loc := eval[string](tb, `location.pathname`); loc != "/app/security" {
+		tb.b.t.Errorf("a member who must set up 2FA reached %s", loc)
+	}
+	enable2FA(tb.b.t, tb)
 	tb.click(`a[href="/app/audit"]`)
 	tb.waitText("partners.invites.create")
 	tb.shot("audit-log")
