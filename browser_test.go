@@ -28,79 +28,10 @@ func TestBrowser_AdvertiserAndPartnerJourney(t *testing.T) {
 	}
 	b := newBrowser(t)
 	adv := b.tab(ta.srv.URL, "advertiser")
-
-	// Sign up: a field error first, shown at its field, then success.
-	adv.open("/signup")
-	adv.fill("input[name=company]", "Acme Media")
-	adv.fill("input[name=email]", "owner@acme.test")
-	adv.fill("input[name=password]", "short")
-	adv.click("input[name=plan][value=starter]")
-	adv.submit("input[name=company]")
-	adv.do("password field error", chromedp.WaitVisible(chromedp.CSS(".field.invalid input[name=password]")))
-	adv.shot("signup-field-error")
-	adv.fill("input[name=password]", "correct horse battery")
-	adv.click("input[name=plan][value=professional]")
-	adv.submit("input[name=company]")
-	adv.waitText("Getting started")
-	adv.waitText("Free trial of the Professional plan: 30 days left")
-	adv.shot("dashboard")
-
-	// Invite a teammate; they join from the emailed link in their own browser.
-	adv.click(`a[href="/app/team"]`)
-	adv.fill("input[name=email]", "ana@acme.test")
-	adv.choose("select[name=role]", "analyst")
-	adv.submit("input[name=email]")
-	adv.waitText("Invitation emailed to ana@acme.test")
-	adv.shot("team")
-	join, err := url.Parse(ta.outboxLink("ana@acme.test"))
-	if err != nil || join.Path != "/team/join" {
-		t.Fatalf("team invitation link %q", join)
-	}
-	ana := b.tab(ta.srv.URL, "teammate")
-	ana.open(join.RequestURI())
-	ana.shot("team-join")
-	ana.fill("input[name=name]", "Ana Analyst")
-	ana.fill("input[name=password]", "analyst pass 123")
-	ana.submit("input[name=name]")
-	ana.waitText("Welcome, Ana Analyst.")
-	if nav := eval[string](ana, `document.querySelector('nav').innerText`); strings.Contains(nav, "Audit log") || !strings.Contains(nav, "Team") {
-		t.Errorf("an analyst's navigation shows %q; want Team and no Audit log", nav)
-	}
-	ana.shot("teammate-dashboard")
-
-	// Brand the partner portal.
-	adv.click(`a[href="/app/settings"]`)
-	adv.fill(`input[name="branding.primary_color"]`, "nope")
-	adv.submit(`input[name="branding.name"]`)
-	adv.do("colour field error", chromedp.WaitVisible(chromedp.CSS(`.field.invalid input[name="branding.primary_color"]`)))
-	adv.fill(`input[name="branding.name"]`, "Rocket Partners")
-	adv.fill(`input[name="branding.primary_color"]`, "#0a7d5a")
-	adv.submit(`input[name="branding.name"]`)
-	adv.waitText("Saved.")
-	adv.shot("settings-branding")
-
-	// Create a partner invite link.
-	adv.click(`a[href="/app/partners"]`)
-	adv.submit("input[name=max_uses]")
-	adv.do("invite link", chromedp.WaitVisible(chromedp.CSS("input[name=invite_url]")))
-	invite := eval[string](adv, `document.querySelector('input[name=invite_url]').value`)
-	adv.shot("partners-invite-link")
-
-	// The partner registers through it and sees the program, never the platform.
-	partner := b.tab(ta.srv.URL, "partner")
-	u, _ := url.Parse(invite)
-	partner.open(u.RequestURI())
-	partner.waitText("You are invited to join Rocket Partners")
-	partner.shot("portal-join")
-	partner.fill("input[name=name]", "Pat Publisher")
-	partner.fill("input[name=email]", "pat@publisher.test")
-	partner.fill("input[name=password]", "publisher pass 1")
-	partner.submit("input[name=name]")
-	partner.waitText("Welcome to Rocket Partners, Pat Publisher.")
-	partner.shot("portal-home")
-	assertWhiteLabel(t, partner, "Rocket Partners")
-	partner.do("phone width", chromedp.EmulateViewport(390, 844))
-	partner.shot("portal-home-phone")
+	signUp(adv)
+	ana := inviteTeammate(t, ta, b, adv)
+	invite := brandAndInvite(adv)
+	partner := partnerJoins(t, b, invite)
 
 	// The advertiser sees the partner.
 	adv.open("/app/partners")
@@ -130,6 +61,94 @@ func TestBrowser_AdvertiserAndPartnerJourney(t *testing.T) {
 	for _, tb := range []*tab{adv, ana, partner} {
 		tb.assertClean()
 	}
+}
+
+// signUp: a field error first, shown at its field, then the trial starts.
+func signUp(adv *tab) {
+	adv.open("/signup")
+	adv.fill("input[name=company]", "Acme Media")
+	adv.fill("input[name=email]", "owner@acme.test")
+	adv.fill("input[name=password]", "short")
+	adv.click("input[name=plan][value=starter]")
+	adv.submit("input[name=company]")
+	adv.do("password field error", chromedp.WaitVisible(chromedp.CSS(".field.invalid input[name=password]")))
+	adv.shot("signup-field-error")
+	adv.fill("input[name=password]", "correct horse battery")
+	adv.click("input[name=plan][value=professional]")
+	adv.submit("input[name=company]")
+	adv.waitText("Getting started")
+	adv.waitText("Free trial of the Professional plan: 30 days left")
+	adv.shot("dashboard")
+}
+
+// inviteTeammate invites an analyst, who joins from the emailed link in a
+// browser of their own and sees only the analyst's sections.
+func inviteTeammate(t *testing.T, ta *testApp, b *browser, adv *tab) *tab {
+	adv.click(`a[href="/app/team"]`)
+	adv.fill("input[name=email]", "ana@acme.test")
+	adv.choose("select[name=role]", "analyst")
+	adv.submit("input[name=email]")
+	adv.waitText("Invitation emailed to ana@acme.test")
+	adv.shot("team")
+	join, err := url.Parse(ta.outboxLink("ana@acme.test"))
+	if err != nil || join.Path != "/team/join" {
+		t.Fatalf("team invitation link %q", join)
+	}
+	ana := b.tab(ta.srv.URL, "teammate")
+	ana.open(join.RequestURI())
+	ana.shot("team-join")
+	ana.fill("input[name=name]", "Ana Analyst")
+	ana.fill("input[name=password]", "analyst pass 123")
+	ana.submit("input[name=name]")
+	ana.waitText("Welcome, Ana Analyst.")
+	if nav := eval[string](ana, `document.querySelector('nav').innerText`); strings.Contains(nav, "Audit log") || !strings.Contains(nav, "Team") {
+		t.Errorf("an analyst's navigation shows %q; want Team and no Audit log", nav)
+	}
+	ana.shot("teammate-dashboard")
+	return ana
+}
+
+// brandAndInvite brands the partner portal (after a field error) and
+// returns a new partner invite link.
+func brandAndInvite(adv *tab) string {
+	adv.click(`a[href="/app/settings"]`)
+	adv.fill(`input[name="branding.primary_color"]`, "nope")
+	adv.submit(`input[name="branding.name"]`)
+	adv.do("colour field error", chromedp.WaitVisible(chromedp.CSS(`.field.invalid input[name="branding.primary_color"]`)))
+	adv.fill(`input[name="branding.name"]`, "Rocket Partners")
+	adv.fill(`input[name="branding.primary_color"]`, "#0a7d5a")
+	adv.submit(`input[name="branding.name"]`)
+	adv.waitText("Saved.")
+	adv.shot("settings-branding")
+
+	adv.click(`a[href="/app/partners"]`)
+	adv.submit("input[name=max_uses]")
+	adv.do("invite link", chromedp.WaitVisible(chromedp.CSS("input[name=invite_url]")))
+	adv.shot("partners-invite-link")
+	return eval[string](adv, `document.querySelector('input[name=invite_url]').value`)
+}
+
+// partnerJoins registers a partner through the invite link in a browser of
+// their own; the portal shows the program, never the platform.
+func partnerJoins(t *testing.T, b *browser, invite string) *tab {
+	u, err := url.Parse(invite)
+	if err != nil || !strings.Contains(u.Path, "/join/") {
+		t.Fatalf("invite link %q", invite)
+	}
+	partner := b.tab(u.Scheme+"://"+u.Host, "partner")
+	partner.open(u.RequestURI())
+	partner.waitText("You are invited to join Rocket Partners")
+	partner.shot("portal-join")
+	partner.fill("input[name=name]", "Pat Publisher")
+	partner.fill("input[name=email]", "pat@publisher.test")
+	partner.fill("input[name=password]", "publisher pass 1")
+	partner.submit("input[name=name]")
+	partner.waitText("Welcome to Rocket Partners, Pat Publisher.")
+	partner.shot("portal-home")
+	assertWhiteLabel(t, partner, "Rocket Partners")
+	partner.do("phone width", chromedp.EmulateViewport(390, 844))
+	partner.shot("portal-home-phone")
+	return partner
 }
 
 // assertWhiteLabel checks the partner's page and every resource it loaded

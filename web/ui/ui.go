@@ -176,7 +176,7 @@ func (a *Assets) renderShell() error {
 	}, "; ")
 	var buf bytes.Buffer
 	err = shellTemplate.Execute(&buf, map[string]any{
-		"ImportMap": template.HTML(`<script type="importmap">` + string(im) + `</script>`), //nolint:gosec // built above from constants
+		"ImportMap": template.HTML(`<script type="importmap">` + string(im) + `</script>`), // JSON of our own asset paths
 		"CSS":       a.URL("app/style.css"),
 		"Main":      a.URL("app/main.js"),
 	})
