@@ -38,7 +38,8 @@ export async function api(method, path, body, { quiet401 = false } = {}) {
 	if (res.status === 204) return null;
 	const data = await res.json().catch(() => null);
 	if (res.ok) return data;
-	if (res.status === 401 && !quiet401) unauthorized.forEach(fn => fn());
+	// A 401 means the session ended, except for a login's wrong password.
+	if (res.status === 401 && !quiet401 && path !== '/auth/login') unauthorized.forEach(fn => fn());
 	throw new ApiError(res.status, data || { title: res.statusText });
 }
 
