@@ -7,12 +7,14 @@ BIN         := bin/affcore
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 RACE        ?= -race
 
-.PHONY: all build run test test-go lint check plugins bench system-deps clean
+UI_STAMP    := web/ui/static/vendor/.stamp
+
+.PHONY: all build run test test-go lint check plugins bench system-deps clean ui chromium
 
 all: build
 
-## build: the one binary, bin/affcore
-build:
+## build: the one binary, bin/affcore (with the web UI's npm packages embedded)
+build: ui
 	$(GO) build -o $(BIN) .
 
 ## run: the whole product on http://localhost:8080 with no configuration
@@ -20,7 +22,7 @@ run: system-deps build
 	./$(BIN) serve
 
 ## test: lint, then every test (real PostgreSQL, NATS, WASM plugins, HTTP)
-test: system-deps lint plugins test-go
+test: system-deps ui lint plugins test-go
 
 test-go:
 	$(GO) test $(RACE) -count=1 -timeout 30m ./...
@@ -37,6 +39,18 @@ lint:
 check: lint
 	$(GO) test -count=1 -run TestDependencyRules ./core/
 
+## ui: the web UI's npm packages (web/ui/package-lock.json), copied into web/ui/static/vendor
+ui: $(UI_STAMP)
+
+$(UI_STAMP): web/ui/package.json web/ui/package-lock.json web/ui/vendor.sh
+	@command -v npm >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then echo "installing npm (apt-get install nodejs npm)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; \
+		else echo "npm is missing: run 'sudo apt-get install nodejs npm'"; exit 1; fi; }
+	cd web/ui && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	web/ui/vendor.sh
+	@touch $@
+
 ## plugins: build every first-party and example plugin to .wasm
 plugins:
 	@echo "plugins: none yet"
@@ -46,9 +60,11 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/...
 	$(GO) test -run '^$$' -bench 'Money' -benchtime 2s .
 	$(GO) test -run '^$$' -bench . -benchtime 1s ./plugins/commission/...
+	$(MAKE) --no-print-directory ui
+	$(GO) test -run '^$$' -bench UI -benchtime 2s ./web/
 
-## system-deps: PostgreSQL server binaries for the private cluster
-system-deps:
+## system-deps: PostgreSQL server binaries for the private cluster; Chromium for the browser tests
+system-deps: chromium
 	@if [ -n "$$DATABASE_URL" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		echo "installing PostgreSQL server binaries (apt-get install postgresql)"; \
@@ -57,5 +73,14 @@ system-deps:
 		echo "PostgreSQL server binaries are missing: run 'sudo apt-get install postgresql' (or set DATABASE_URL)"; exit 1; \
 	fi
 
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$$AFFCORE_CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Chromium for the browser tests (apt-get install chromium)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	else \
+		echo "Chromium is missing (browser tests): run 'sudo apt-get install chromium'"; exit 1; \
+	fi
+
 clean:
-	rm -rf bin
+	rm -rf bin web/ui/static/vendor web/ui/node_modules

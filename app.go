@@ -16,6 +16,7 @@ import (
 	"github.com/affcore/affcore/core/postgres"
 	"github.com/affcore/affcore/core/secret"
 	"github.com/affcore/affcore/web"
+	"github.com/affcore/affcore/web/ui"
 )
 
 // app is the wired product: the services, the HTTP handler, and the
@@ -63,6 +64,14 @@ func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, lo
 	money := newMoney(in.db, in.bus, clock, nil, log)
 	a.money = money
 	a.workers = append(a.workers, func(ctx context.Context) { money.start(ctx, in.bus)() })
+	// Web UI.
+	assets, err := ui.New()
+	if err != nil {
+		return nil, err
+	}
+	if !assets.Ready() {
+		log.Warn("web UI assets not built: pages answer 503; run make build")
+	}
 
 	a.handler = web.NewServer(web.Deps{
 		Log:      log,
@@ -82,6 +91,7 @@ func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, lo
 		Ledger:          money.ledger,
 		Commission:      money.commission,
 		Payouts:         money.payouts,
+		UI:              assets,
 	})
 	return a, nil
 }

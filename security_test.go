@@ -117,7 +117,10 @@ func (r route) String() string { return r.method + " " + r.pattern }
 func walkRoutes(t *testing.T, s *web.Server) []route {
 	var out []route
 	err := chi.Walk(s.Router(), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
-		out = append(out, route{method, strings.TrimSuffix(pattern, "/")})
+		if pattern != "/" {
+			pattern = strings.TrimSuffix(pattern, "/")
+		}
+		out = append(out, route{method, pattern})
 		return nil
 	})
 	if err != nil {

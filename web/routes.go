@@ -26,6 +26,19 @@ var PublicRoutes = map[string]bool{
 	"POST /api/v1/auth/team-accept":            true,
 	"POST /api/v1/auth/password-reset":         true,
 	"POST /api/v1/auth/password-reset/confirm": true,
+
+	// Web UI: the pages' HTML shell, versioned assets, and a portal's brand.
+	"GET /api/v1/portal/{slug}": true,
+	"GET /assets/{version}/*":   true,
+	"GET /":                     true,
+	"GET /login":                true,
+	"GET /signup":               true,
+	"GET /reset-password":       true,
+	"GET /team/join":            true,
+	"GET /app":                  true,
+	"GET /app/*":                true,
+	"GET /p/{slug}":             true,
+	"GET /p/{slug}/*":           true,
 }
 
 // AnyCallerRoutes lists the authenticated routes open to every caller —
@@ -55,7 +68,7 @@ var SharedRoutes = map[string]bool{
 // routes builds the route table: every route affcore serves is listed here.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(withRequestID, s.observe, s.recoverer)
+	r.Use(withRequestID, s.observe, s.recoverer, securityHeaders)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, core.Errorf(core.KindNotFound, "no such route"))
 	})
@@ -80,6 +93,9 @@ func (s *Server) routes() chi.Router {
 		r.With(s.rateLimit(limitReset)).Post("/api/v1/auth/password-reset", s.handleResetRequest(id))
 		r.With(s.rateLimit(limitReset)).Post("/api/v1/auth/password-reset/confirm", s.handleResetConfirm(id))
 	}
+
+	// Web UI: cabinet and partner-portal pages, their assets, the portal brand.
+	r.Group(s.uiRoutes)
 
 	// Authenticated API: each group below is one area.
 	r.Group(func(r chi.Router) {

@@ -19,6 +19,7 @@ import (
 	"github.com/affcore/affcore/core/ledger"
 	"github.com/affcore/affcore/core/mailer"
 	"github.com/affcore/affcore/core/payout"
+	"github.com/affcore/affcore/web/ui"
 )
 
 // Checker is a named readiness dependency (PostgreSQL, the bus).
@@ -61,6 +62,9 @@ type Deps struct {
 	Ledger     *ledger.Service
 	Commission *commission.Service
 	Payouts    *payout.Service
+
+	// Web UI: the embedded cabinet and partner portal (nil serves no pages).
+	UI *ui.Assets
 }
 
 // Server is the HTTP handler for everything affcore serves.

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
+)
+
+// TestBrowser_AdvertiserAndPartnerJourney drives headless Chromium through
+// the product as people use it, against the fully wired server: an
+// advertiser signs up (after a field error), invites a teammate who joins
+// from the emailed link, brands the partner portal, creates an invite link;
+// a partner registers through it in a browser of their own and sees only the
+// program's brand; the advertiser sees the partner; the teammate turns on
+// 2FA and logs in with the second step; the partner resets the password
+// from the portal; the owner requires 2FA of everyone and is held to the
+// security page until set up; the cabinet works at phone width and
+// switches to Russian. Every page is saved as a
+// screenshot under test-artifacts/browser.
+func TestBrowser_AdvertiserAndPartnerJourney(t *testing.T) {
+	ta := newTestApp(t)
+	if st, _ := ta.call("GET", "/login", "", nil); st != 200 {
+		t.Fatalf("GET /login: %d; the UI assets are not built: run `make ui`", st)
+	}
+	b := newBrowser(t)
+	adv := b.tab(ta.srv.URL, "advertiser")
+	signUp(adv)
+	ana := inviteTeammate(t, ta, b, adv)
+	invite := brandAndInvite(adv)
+	partner := partnerJoins(t, b, invite)
+
+	// The advertiser sees the partner.
+	adv.open("/app/partners")
+	adv.waitText("Pat Publisher")
+	adv.waitText("pat@publisher.test")
+	adv.shot("partners-list")
+
+	teammate2FA(t, ana)
+	partnerReset(t, ta, partner)
+	advertiserPages(adv)
+
+	// Russian, kept across a reload.
+	adv.choose("select[name=lang]", "ru")
+	adv.waitText("Партнёры")
+	adv.open("/app")
+	adv.waitText("Первые шаги")
+	adv.shot("dashboard-ru")
+	assertDictionariesMatch(t, adv)
+
+	// A portal address that names no program says so, with no brand at all.
+	partner.open("/p/no-such-program/")
+	partner.waitText("There is no partner program at this address.")
+	if html := eval[string](partner, `document.documentElement.outerHTML.toLowerCase()`); strings.Contains(html, "affcore") || strings.Contains(html, "rocket") {
+		t.Errorf("the missing-program page shows a brand: %s", html)
+	}
+
+	for _, tb := range []*tab{adv, ana, partner} {
+		tb.assertClean()
+	}
+}
+
+// signUp: a field error first, shown at its field, then the trial starts.
+func signUp(adv *tab) {
+	adv.open("/signup")
+	adv.fill("input[name=company]", "Acme Media")
+	adv.fill("input[name=email]", "owner@acme.test")
+	adv.fill("input[name=password]", "short")
+	adv.click("input[name=plan][value=starter]")
+	adv.submit("input[name=company]")
+	adv.do("password field error", chromedp.WaitVisible(chromedp.CSS(".field.invalid input[name=password]")))
+	adv.shot("signup-field-error")
+	adv.fill("input[name=password]", "correct horse battery")
+	adv.click("input[name=plan][value=professional]")
+	adv.submit("input[name=company]")
+	adv.waitText("Getting started")
+	adv.waitText("Free trial of the Professional plan: 30 days left")
+	adv.shot("dashboard")
+}
+
+// inviteTeammate invites an analyst, who joins from the emailed link in a
+// browser of their own and sees only the analyst's sections.
+func inviteTeammate(t *testing.T, ta *testApp, b *browser, adv *tab) *tab {
+	adv.click(`a[href="/app/team"]`)
+	adv.fill("input[name=email]", "ana@acme.test")
+	adv.choose("select[name=role]", "analyst")
+	adv.submit("input[name=email]")
+	adv.waitText("Invitation emailed to ana@acme.test")
+	adv.shot("team")
+	join, err := url.Parse(ta.outboxLink("ana@acme.test"))
+	if err != nil || join.Path != "/team/join" {
+		t.Fatalf("team invitation link %q", join)
+	}
+	ana := b.tab(ta.srv.URL, "teammate")
+	ana.open(join.RequestURI())
+	ana.shot("team-join")
+	ana.fill("input[name=name]", "Ana Analyst")
+	ana.fill("input[name=password]", "analyst pass 123")
+	ana.submit("input[name=name]")
+	ana.waitText("Welcome, Ana Analyst.")
+	if nav := eval[string](ana, `document.querySelector('nav').innerText`); strings.Contains(nav, "Audit log") || !strings.Contains(nav, "Team") {
+		t.Errorf("an analyst's navigation shows %q; want Team and no Audit log", nav)
+	}
+	ana.shot("teammate-dashboard")
+	return ana
+}
+
+// brandAndInvite brands the partner portal (after a field error) and
+// returns a new partner invite link.
+func brandAndInvite(adv *tab) string {
+	adv.click(`a[href="/app/settings"]`)
+	adv.fill(`input[name="branding.primary_color"]`, "nope")
+	adv.submit(`input[name="branding.name"]`)
+	adv.do("colour field error", chromedp.WaitVisible(chromedp.CSS(`.field.invalid input[name="branding.primary_color"]`)))
+	adv.fill(`input[name="branding.name"]`, "Rocket Partners")
+	adv.fill(`input[name="branding.primary_color"]`, "#0a7d5a")
+	adv.submit(`input[name="branding.name"]`)
+	adv.waitText("Saved.")
+	adv.shot("settings-branding")
+
+	adv.click(`a[href="/app/partners"]`)
+	adv.submit("input[name=max_uses]")
+	adv.do("invite link", chromedp.WaitVisible(chromedp.CSS("input[name=invite_url]")))
+	adv.shot("partners-invite-link")
+	return eval[string](adv, `document.querySelector('input[name=invite_url]').value`)
+}
+
+// partnerJoins registers a partner through the invite link in a browser of
+// their own; the portal shows the program, never the platform.
+func partnerJoins(t *testing.T, b *browser, invite string) *tab {
+	u, err := url.Parse(invite)
+	if err != nil || !strings.Contains(u.Path, "/join/") {
+		t.Fatalf("invite link %q", invite)
+	}
+	partner := b.tab(u.Scheme+"://"+u.Host, "partner")
+	partner.open(u.RequestURI())
+	partner.waitText("You are invited to join Rocket Partners")
+	partner.shot("portal-join")
+	partner.fill("input[name=name]", "Pat Publisher")
+	partner.fill("input[name=email]", "pat@publisher.test")
+	partner.fill("input[name=password]", "publisher pass 1")
+	partner.submit("input[name=name]")
+	partner.waitText("Welcome to Rocket Partners, Pat Publisher.")
+	partner.shot("portal-home")
+	assertWhiteLabel(t, partner, "Rocket Partners")
+	partner.do("phone width", chromedp.EmulateViewport(390, 844))
+	partner.shot("portal-home-phone")
+	return partner
+}
+
+// assertWhiteLabel checks the partner's page and every resource it loaded
+// (shell, scripts, styles, API answers) for the platform's name, and that the
+// program's brand is on it.
+func assertWhiteLabel(t *testing.T, tb *tab, brand string) {
+	t.Helper()
+	if title := eval[string](tb, `document.title`); !strings.Contains(title, brand) {
+		t.Errorf("portal title %q lacks the brand %q", title, brand)
+	}
+	if c := eval[string](tb, `getComputedStyle(document.querySelector('.portal-head')).borderTopColor`); c != "rgb(10, 125, 90)" {
+		t.Errorf("portal header colour %s; want the brand's #0a7d5a", c)
+	}
+	leaks := eval[[]string](tb, `(async () => {
+		const urls = [location.href, ...performance.getEntriesByType('resource').map(e => e.name)];
+		const bad = [];
+		if (document.documentElement.outerHTML.toLowerCase().includes('affcore')) bad.push('the rendered page');
+		for (const u of urls) {
+			const text = await (await fetch(u)).text();
+			if (text.toLowerCase().includes('affcore')) bad.push(u);
+		}
+		return bad.length ? bad : [String(urls.length) + ' checked'];
+	})()`)
+	if len(leaks) != 1 || !strings.HasSuffix(leaks[0], " checked") || leaks[0] == "1 checked" {
+		t.Errorf("the partner portal shows the platform's name in: %v", leaks)
+	}
+}
+
+// teammate2FA turns on 2FA through the QR-code flow, then logs out and in
+// again with the second step, using a backup code.
+func teammate2FA(t *testing.T, tb *tab) {
+	t.Helper()
+	tb.click(`a[href="/app/security"]`)
+	backup := enable2FA(t, tb)
+	tb.click(".topbar button.link") // log out
+	tb.do("login page", chromedp.WaitVisible(chromedp.CSS("input[name=email]")))
+	tb.fill("input[name=email]", "ana@acme.test")
+	tb.fill("input[name=password]", "analyst pass 123")
+	tb.submit("input[name=email]")
+	tb.do("second step", chromedp.WaitVisible(chromedp.CSS("input[name=totp_code]")))
+	tb.shot("login-2fa-step")
+	tb.fill("input[name=totp_code]", backup)
+	tb.submit("input[name=totp_code]")
+	tb.waitText("Two-factor authentication is on.") // back where the session ended
+}
+
+// enable2FA sets up 2FA on the security page from the QR code's secret and
+// returns one of the backup codes shown.
+func enable2FA(t *testing.T, tb *tab) string {
+	t.Helper()
+	tb.click(".twofa button[type=submit]")
+	tb.do("QR code", chromedp.WaitVisible(chromedp.CSS("img.qr")))
+	tb.shot("security-2fa-qr")
+	secret := eval[string](tb, `document.querySelector('[data-testid=totp-secret]').textContent`)
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.fill(".twofa input[name=code]", code)
+	tb.submit(".twofa input[name=code]")
+	tb.do("backup codes", chromedp.WaitVisible(chromedp.CSS("[data-testid=backup-codes] li")))
+	tb.shot("security-backup-codes")
+	backup := eval[string](tb, `document.querySelector('[data-testid=backup-codes] li').textContent`)
+	tb.click(".twofa button.primary")
+	tb.waitText("Two-factor authentication is on.")
+	return backup
+}
+
+// partnerReset logs the partner out, asks for a reset link on the portal,
+// follows the emailed link and logs in with the new password.
+func partnerReset(t *testing.T, ta *testApp, tb *tab) {
+	t.Helper()
+	tb.do("desktop width", chromedp.EmulateViewport(1280, 900))
+	tb.click(".portal-head button.link") // log out
+	tb.do("portal login", chromedp.WaitVisible(chromedp.CSS("input[name=email]")))
+	tb.shot("portal-login")
+	tb.click(`a[href$="/reset-password"]`)
+	tb.fill("input[name=email]", "pat@publisher.test")
+	tb.submit("input[name=email]")
+	tb.waitText("a link to reset the password is on its way")
+	link, err := url.Parse(ta.outboxLink("pat@publisher.test"))
+	if err != nil || !strings.HasSuffix(link.Path, "/reset-password") || !strings.HasPrefix(link.Path, "/p/") {
+		t.Fatalf("partner reset link %q", link)
+	}
+	var mails []struct{ To, Subject, Body string }
+	ta.must(200, "GET", "/dev/outbox?format=json", "", nil, &mails)
+	for _, m := range mails {
+		if m.To == "pat@publisher.test" && strings.Contains(strings.ToLower(m.Subject+m.Body), "affcore") {
+			t.Errorf("a partner email names the platform: %+v", m)
+		}
+	}
+	tb.open(link.RequestURI())
+	tb.fill("input[name=password]", "new publisher pass 2")
+	tb.submit("input[name=password]")
+	tb.waitText("Your password has been changed.")
+	tb.shot("portal-reset-done")
+	tb.click(`a[href$="/login"]`)
+	tb.waitText("Log in to the partner area of Rocket Partners.")
+	tb.fill("input[name=email]", "pat@publisher.test")
+	tb.fill("input[name=password]", "new publisher pass 2")
+	tb.submit("input[name=email]")
+	tb.waitText("Welcome to Rocket Partners, Pat Publisher.")
+}
+
+// advertiserPages visits the remaining cabinet pages: an API key shown
+// once, the security page, the audit log with the journey's changes, the
+// dashboard's chart, and the phone-width navigation.
+func advertiserPages(tb *tab) {
+	tb.b.t.Helper()
+	tb.click(`a[href="/app/api-keys"]`)
+	tb.fill("input[name=name]", "Reporting")
+	tb.click("input[name=scope][value='reports:read']")
+	tb.submit("input[name=name]")
+	tb.do("key shown once", chromedp.WaitVisible(chromedp.CSS("input[name=api_key]")))
+	if key := eval[string](tb, `document.querySelector('input[name=api_key]').value`); !strings.HasPrefix(key, "ak_live_") {
+		tb.b.t.Errorf("created API key %q", key)
+	}
+	tb.waitText("reports:read")
+	tb.shot("api-keys")
+	tb.click(`a[href="/app/security"]`)
+	tb.waitText("Require 2FA for everyone")
+	tb.shot("security")
+
+	// Requiring 2FA of everyone holds the owner, who has none yet, to the
+	// security page until it is set up.
+	tb.click("button[name=require_2fa]")
+	tb.waitText("Your organisation requires two-factor authentication")
+	tb.click(`a[href="/app/audit"]`)
+	tb.waitText("Your organisation requires two-factor authentication")
+	if loc := eval[string](tb, `location.pathname`); loc != "/app/security" {
+		tb.b.t.Errorf("a member who must set up 2FA reached %s", loc)
+	}
+	enable2FA(tb.b.t, tb)
+	tb.click(`a[href="/app/audit"]`)
+	tb.waitText("partners.invites.create")
+	tb.shot("audit-log")
+	tb.click(`a[href="/app"]`)
+	tb.do("activity chart", chromedp.WaitVisible(chromedp.CSS(".chart canvas")))
+
+	// At phone width the navigation is a drawer and tables become cards.
+	tb.do("phone width", chromedp.EmulateViewport(390, 844))
+	tb.do("drawer closed", chromedp.WaitNotVisible(chromedp.CSS(".sidenav")))
+	tb.click(".topbar .menu")
+	tb.do("drawer open", chromedp.WaitVisible(chromedp.CSS(`.sidenav a[href="/app/team"]`)))
+	tb.shot("menu-phone")
+	tb.click(`.sidenav a[href="/app/team"]`)
+	tb.waitText("Pending invitations")
+	tb.do("drawer closes", chromedp.WaitNotVisible(chromedp.CSS(".sidenav")))
+	tb.shot("team-phone")
+	tb.do("desktop width", chromedp.EmulateViewport(1280, 900))
+}
+
+// assertDictionariesMatch checks that the Russian dictionary has exactly the
+// English keys, so no page shows a raw key.
+func assertDictionariesMatch(t *testing.T, tb *tab) {
+	t.Helper()
+	diff := eval[[]string](tb, `(async () => {
+		const base = document.querySelector('script[type=module]').src.replace(/main\.js$/, 'i18n/');
+		const en = (await import(base + 'en.js')).en, ru = (await import(base + 'ru.js')).ru;
+		return [...Object.keys(en).filter(k => !(k in ru)).map(k => 'ru lacks ' + k),
+			...Object.keys(ru).filter(k => !(k in en)).map(k => 'en lacks ' + k)];
+	})()`)
+	for _, d := range diff {
+		t.Error("i18n: " + d)
+	}
+}
