@@ -38,54 +38,34 @@ func newAPIKeyView(k identity.APIKey) apiKeyView {
 
 // handleAPIKeyList serves GET /api/v1/api-keys.
 func (s *Server) handleAPIKeyList(id *identity.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (list[apiKeyView], error) {
 		keys, err := id.APIKeys(r.Context(), principal(r).TenantID)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := list[apiKeyView]{Items: []apiKeyView{}}
-		for _, k := range keys {
-			out.Items = append(out.Items, newAPIKeyView(k))
-		}
-		respond(w, http.StatusOK, out)
-	}
+		return list[apiKeyView]{Items: mapSlice(keys, newAPIKeyView)}, err
+	})
+}
+
+type apiKeyRequest struct {
+	Name      string         `json:"name"`
+	Scopes    []access.Scope `json:"scopes"`
+	ExpiresAt time.Time      `json:"expires_at"`
+	Test      bool           `json:"test"`
 }
 
 // handleAPIKeyCreate serves POST /api/v1/api-keys {name, scopes, expires_at?,
 // test?} → {id, key}; the key is shown only in this answer.
 func (s *Server) handleAPIKeyCreate(id *identity.Service) http.HandlerFunc {
-	type request struct {
-		Name      string         `json:"name"`
-		Scopes    []access.Scope `json:"scopes"`
-		ExpiresAt time.Time      `json:"expires_at"`
-		Test      bool           `json:"test"`
-	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		var req request
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return serveJSON(s, http.StatusCreated, func(_ http.ResponseWriter, r *http.Request, req apiKeyRequest) (apiKeyView, error) {
 		p := principal(r)
 		k, err := id.CreateAPIKey(r.Context(), p.TenantID, p, identity.APIKeyInput(req))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
 		v := newAPIKeyView(k.APIKey)
 		v.Key = k.Key
-		respond(w, http.StatusCreated, v)
-	}
+		return v, err
+	})
 }
 
 // handleAPIKeyRevoke serves DELETE /api/v1/api-keys/{id}.
 func (s *Server) handleAPIKeyRevoke(id *identity.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := id.RevokeAPIKey(r.Context(), principal(r).TenantID, urlParam(r, "id")); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}
+	return serveJSON(s, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request, _ none) (none, error) {
+		return none{}, id.RevokeAPIKey(r.Context(), principal(r).TenantID, urlParam(r, "id"))
+	})
 }

@@ -26,62 +26,42 @@ func newPartnerView(p identity.Partner) partnerView {
 
 // handlePartnerList serves GET /api/v1/partners?status=&q=&limit=&cursor=.
 func (s *Server) handlePartnerList(id *identity.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (list[partnerView], error) {
 		q := r.URL.Query()
 		limit, _ := strconv.Atoi(q.Get("limit"))
 		f := identity.PartnerFilter{Status: q.Get("status"), Query: q.Get("q"), Limit: limit, After: q.Get("cursor")}
 		parts, err := id.Partners(r.Context(), principal(r).TenantID, f)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := list[partnerView]{Items: []partnerView{}}
-		for _, p := range parts {
-			out.Items = append(out.Items, newPartnerView(p))
-		}
+		out := list[partnerView]{Items: mapSlice(parts, newPartnerView)}
 		if f.Limit > 0 && len(parts) == f.Limit {
 			out.NextCursor = parts[len(parts)-1].ID
 		}
-		respond(w, http.StatusOK, out)
-	}
+		return out, err
+	})
 }
 
 // handlePartnerGet serves GET /api/v1/partners/{id}.
 func (s *Server) handlePartnerGet(id *identity.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (partnerView, error) {
 		p, err := id.Partner(r.Context(), principal(r).TenantID, urlParam(r, "id"))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, newPartnerView(p))
-	}
+		return newPartnerView(p), err
+	})
+}
+
+type partnerUpdateRequest struct {
+	Name   *string `json:"name"`
+	Status *string `json:"status"`
+	Email  *string `json:"email"`
 }
 
 // handlePartnerUpdate serves PUT /api/v1/partners/{id} {name?, status?}.
 func (s *Server) handlePartnerUpdate(id *identity.Service) http.HandlerFunc {
-	type request struct {
-		Name   *string `json:"name"`
-		Status *string `json:"status"`
-		Email  *string `json:"email"`
-	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		var req request
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req partnerUpdateRequest) (partnerView, error) {
 		if req.Email != nil {
-			s.writeError(w, r, core.Invalid("email", "is the partner's login and cannot be changed by the advertiser"))
-			return
+			return partnerView{}, core.Invalid("email", "is the partner's login and cannot be changed by the advertiser")
 		}
 		p, err := id.UpdatePartner(r.Context(), principal(r).TenantID, urlParam(r, "id"), identity.PartnerUpdate{Name: req.Name, Status: req.Status})
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, newPartnerView(p))
-	}
+		return newPartnerView(p), err
+	})
 }
 
 type inviteView struct {
@@ -101,55 +81,35 @@ func newInviteView(i identity.PartnerInvite) inviteView {
 		RevokedAt: optTime(i.RevokedAt), CreatedAt: i.CreatedAt}
 }
 
+type inviteRequest struct {
+	Email     string    `json:"email"`
+	MaxUses   int       `json:"max_uses"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
 // handleInviteCreate serves POST /api/v1/partners/invites {email?, max_uses?,
 // expires_at?} → {id, token, url}: a personal partner registration link.
 func (s *Server) handleInviteCreate(id *identity.Service) http.HandlerFunc {
-	type request struct {
-		Email     string    `json:"email"`
-		MaxUses   int       `json:"max_uses"`
-		ExpiresAt time.Time `json:"expires_at"`
-	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		var req request
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return serveJSON(s, http.StatusCreated, func(_ http.ResponseWriter, r *http.Request, req inviteRequest) (inviteView, error) {
 		p := principal(r)
 		inv, err := id.CreatePartnerInvite(r.Context(), p.TenantID, p, identity.InviteInput(req))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
 		v := newInviteView(inv.PartnerInvite)
 		v.Token, v.URL = inv.Token, inv.URL
-		respond(w, http.StatusCreated, v)
-	}
+		return v, err
+	})
 }
 
 // handleInviteList serves GET /api/v1/partners/invites.
 func (s *Server) handleInviteList(id *identity.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (list[inviteView], error) {
 		invs, err := id.PartnerInvites(r.Context(), principal(r).TenantID)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := list[inviteView]{Items: []inviteView{}}
-		for _, i := range invs {
-			out.Items = append(out.Items, newInviteView(i))
-		}
-		respond(w, http.StatusOK, out)
-	}
+		return list[inviteView]{Items: mapSlice(invs, newInviteView)}, err
+	})
 }
 
 // handleInviteRevoke serves DELETE /api/v1/partners/invites/{id}.
 func (s *Server) handleInviteRevoke(id *identity.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := id.RevokePartnerInvite(r.Context(), principal(r).TenantID, urlParam(r, "id")); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}
+	return serveJSON(s, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request, _ none) (none, error) {
+		return none{}, id.RevokePartnerInvite(r.Context(), principal(r).TenantID, urlParam(r, "id"))
+	})
 }

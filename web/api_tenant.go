@@ -36,48 +36,37 @@ func newTenantView(t identity.Tenant) tenantView {
 
 // handleTenantGet serves GET /api/v1/tenant.
 func (s *Server) handleTenantGet(id *identity.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (tenantView, error) {
 		t, err := id.Tenant(r.Context(), principal(r).TenantID)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, newTenantView(t))
-	}
+		return newTenantView(t), err
+	})
+}
+
+type tenantUpdateRequest struct {
+	Name            *string            `json:"name"`
+	Require2FA      *bool              `json:"require_2fa"`
+	PostbackIPAllow *[]string          `json:"postback_ip_allow"`
+	Branding        *identity.Branding `json:"branding"`
 }
 
 // handleTenantUpdate serves PUT /api/v1/tenant: name, require_2fa,
 // postback_ip_allow and branding (partner portal name, logo, colours).
 func (s *Server) handleTenantUpdate(id *identity.Service) http.HandlerFunc {
-	type request struct {
-		Name            *string            `json:"name"`
-		Require2FA      *bool              `json:"require_2fa"`
-		PostbackIPAllow *[]string          `json:"postback_ip_allow"`
-		Branding        *identity.Branding `json:"branding"`
-	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		var req request
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req tenantUpdateRequest) (tenantView, error) {
 		t, err := id.UpdateTenant(r.Context(), principal(r).TenantID, identity.TenantUpdate(req))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, newTenantView(t))
-	}
+		return newTenantView(t), err
+	})
+}
+
+type postbackTokenResponse struct {
+	PostbackToken string `json:"postback_token"`
+	PostbackURL   string `json:"postback_url"`
 }
 
 // handlePostbackTokenRotate serves POST /api/v1/tenant/postback-token/rotate.
 func (s *Server) handlePostbackTokenRotate(id *identity.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (postbackTokenResponse, error) {
 		tok, err := id.RotatePostbackToken(r.Context(), principal(r).TenantID)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, map[string]string{"postback_token": tok, "postback_url": PostbackURL(s.deps.BaseURL, tok)})
-	}
+		return postbackTokenResponse{PostbackToken: tok, PostbackURL: PostbackURL(s.deps.BaseURL, tok)}, err
+	})
 }

@@ -90,3 +90,42 @@ type list[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor,omitempty"`
 }
+
+// none is the request type of routes without a body, and the answer type of
+// routes that answer 204 No Content.
+type none struct{}
+
+// serveJSON is the shape of most API handlers: decode the JSON body into a
+// Req (skipped when Req is none), run fn, and answer its result as JSON with
+// status (no body when status is 204). Errors become problem+json.
+func serveJSON[Req, Resp any](s *Server, status int, fn func(w http.ResponseWriter, r *http.Request, req Req) (Resp, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req Req
+		if _, noBody := any(req).(none); !noBody {
+			if err := decode(w, r, &req); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
+		resp, err := fn(w, r, req)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
+			return
+		}
+		respond(w, status, resp)
+	}
+}
+
+// mapSlice converts every element of in with f; it never returns nil, so
+// empty collections encode as [].
+func mapSlice[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, 0, len(in))
+	for _, v := range in {
+		out = append(out, f(v))
+	}
+	return out
+}
