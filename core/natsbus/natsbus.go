@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -37,6 +38,8 @@ type Bus struct {
 	JS   jetstream.JetStream
 	srv  *server.Server
 	log  *slog.Logger
+	// streams caches stream handles (direct reads on the postback path).
+	streams sync.Map
 }
 
 // Open starts the embedded server (when cfg.URL is empty) and connects.
