@@ -54,16 +54,27 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := web.NewServer(web.Deps{
+	deps := web.Deps{
 		Log:      log,
 		Registry: reg,
 		BaseURL:  cfg.BaseURL,
+		ClientIP: web.TrustedClientIP(cfg.TrustedProxies),
 		Checks: []web.Checker{
 			{Name: "postgres", Check: in.pgCheck},
 			{Name: "nats", Check: in.bus.Check},
 		},
-	})
-	return serveHTTP(ctx, ln, handler, cfg.ShutdownTimeout, log)
+	}
+
+	// Tracking area: catalogue, click path, click ingest, postbacks, stats.
+	tr, err := newTracking(ctx, cfg, in.db, in.bus, log)
+	if err != nil {
+		return err
+	}
+	tr.deps(&deps)
+	stopTracking := tr.start()
+	defer stopTracking() // after the HTTP server drained, before the bus and database close
+
+	return serveHTTP(ctx, ln, web.NewServer(deps), cfg.ShutdownTimeout, log)
 }
 
 // serveHTTP serves until ctx is done, then stops accepting and drains

@@ -13,6 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/affcore/affcore/core/access"
+	"github.com/affcore/affcore/core/catalog"
+	"github.com/affcore/affcore/core/click"
+	"github.com/affcore/affcore/core/conversion"
+	"github.com/affcore/affcore/core/stats"
 )
 
 // Checker is a named readiness dependency (PostgreSQL, the bus).
@@ -37,6 +41,13 @@ type Deps struct {
 	BaseURL string
 	// ClientIP returns the caller's IP, honouring X-Forwarded-For only from trusted proxies.
 	ClientIP func(r *http.Request) string
+
+	// Tracking area: catalogue, partner links, the click path, conversions in, stats.
+	Catalog     *catalog.Service
+	Tracker     *click.Tracker
+	Links       *click.Signer
+	Conversions *conversion.Service
+	Stats       *stats.Service
 }
 
 // Server is the HTTP handler for everything affcore serves.

@@ -110,3 +110,30 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-time.After(d):
 	}
 }
+
+// Maintenance keeps the click tables: partitions ahead of time and the
+// uniqueness windows pruned.
+type Maintenance interface {
+	EnsurePartitions(ctx context.Context, from time.Time, days int) error
+	PruneUniques(ctx context.Context, before time.Time) error
+}
+
+// RunMaintenance creates the click partitions of yesterday to three days
+// ahead and forgets uniqueness windows older than two days, now and every
+// interval, until ctx is done.
+func RunMaintenance(ctx context.Context, m Maintenance, clock interface{ Now() time.Time }, interval time.Duration, log *slog.Logger) {
+	for {
+		now := clock.Now()
+		if err := m.EnsurePartitions(ctx, now.AddDate(0, 0, -1), 5); err != nil && ctx.Err() == nil {
+			log.Warn("create click partitions", "err", err)
+		}
+		if err := m.PruneUniques(ctx, now.Add(-48*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("prune click uniqueness windows", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
