@@ -19,7 +19,7 @@ import (
 )
 
 // startBinaryEnv runs the real binary with extra environment variables.
-func startBinaryEnv(t *testing.T, dataDir, addr string, vars ...string) *exec.Cmd {
+func startBinaryEnv(t testing.TB, dataDir, addr string, vars ...string) *exec.Cmd {
 	t.Helper()
 	bin, err := binary()
 	if err != nil {

@@ -69,7 +69,9 @@ func (in *Ingester) work(ctx context.Context) {
 			continue
 		}
 		if len(msgs) > 0 {
+			t0 := time.Now()
 			in.handle(msgs)
+			in.log.Debug("ingest batch", "n", len(msgs), "took", time.Since(t0))
 		}
 	}
 }

@@ -40,6 +40,9 @@ var stageCols = []string{"id", "clicked_at", "tenant_id", "campaign_id", "offer_
 	"ip", "user_agent", "device", "os", "browser", "country", "region", "city", "asn", "referrer",
 	"sub1", "sub2", "sub3", "sub4", "sub5", "gclid", "fbclid", "ttclid", "params", "route", "score", "fraud"}
 
+// The staging table is LIKE clicks, so INSERT ... SELECT * needs stageCols
+// plus is_unique to be every column of clicks in table order.
+
 func clickRow(c *event.Click) []any {
 	var ip any
 	if a, err := netip.ParseAddr(c.IP); err == nil {
@@ -55,36 +58,28 @@ func clickRow(c *event.Click) []any {
 		int16(c.Score), c.Fraud}
 }
 
-// ingestSQL moves the staged batch into clicks. In one statement it skips
-// clicks already stored (a redelivery), decides uniqueness (first click of a
-// campaign + IP in 24 hours), inserts, and adds only the inserted clicks to
-// the hourly rollups. Rows are upserted in key order so concurrent batches
-// lock them in the same order.
-const ingestSQL = `
-WITH fresh AS (
-    SELECT s.* FROM click_stage s
-    WHERE NOT EXISTS (SELECT 1 FROM clicks c WHERE c.id = s.id AND c.clicked_at = s.clicked_at)
-), firsts AS (
-    SELECT DISTINCT ON (campaign_id, ip) id, campaign_id, ip, clicked_at FROM fresh
-    WHERE ip IS NOT NULL ORDER BY campaign_id, ip, clicked_at, id
-), uq AS (
+// uniquesSQL decides uniqueness: for each campaign + IP, the batch's first
+// click opens a new 24-hour window unless one is open. It returns the
+// ordinal (1-based) of each first click that opened a window. Rows are
+// upserted in key order so concurrent batches lock them in the same order.
+const uniquesSQL = `
+WITH src AS (
+    SELECT * FROM unnest($1::text[], $2::inet[], $3::timestamptz[]) WITH ORDINALITY AS s(campaign_id, ip, at, n)
+), up AS (
     INSERT INTO click_uniques AS u (campaign_id, ip, window_start)
-    SELECT campaign_id, ip, clicked_at FROM firsts ORDER BY campaign_id, ip
+    SELECT campaign_id, ip, at FROM src ORDER BY campaign_id, ip
     ON CONFLICT (campaign_id, ip) DO UPDATE SET window_start = excluded.window_start
     WHERE u.window_start <= excluded.window_start - interval '24 hours'
     RETURNING campaign_id, ip
-), ins AS (
-    INSERT INTO clicks (id, clicked_at, tenant_id, campaign_id, offer_id, partner_id, source_id, landing_id, ip,
-        user_agent, device, os, browser, country, region, city, asn, referrer, sub1, sub2, sub3, sub4, sub5,
-        gclid, fbclid, ttclid, params, route, score, fraud, is_unique)
-    SELECT f.id, f.clicked_at, f.tenant_id, f.campaign_id, f.offer_id, f.partner_id, f.source_id, f.landing_id, f.ip,
-        f.user_agent, f.device, f.os, f.browser, f.country, f.region, f.city, f.asn, f.referrer, f.sub1, f.sub2,
-        f.sub3, f.sub4, f.sub5, f.gclid, f.fbclid, f.ttclid, f.params, f.route, f.score, f.fraud,
-        (fi.id = f.id AND uq.campaign_id IS NOT NULL)
-    FROM fresh f
-    LEFT JOIN firsts fi ON fi.campaign_id = f.campaign_id AND fi.ip = f.ip
-    LEFT JOIN uq ON uq.campaign_id = f.campaign_id AND uq.ip = f.ip
-    ON CONFLICT DO NOTHING
+)
+SELECT src.n FROM src JOIN up ON up.campaign_id = src.campaign_id AND up.ip = src.ip`
+
+// ingestSQL moves the staged batch into clicks, skipping clicks already
+// stored (a redelivery), and adds only the inserted clicks to the hourly
+// rollups, in key order.
+const ingestSQL = `
+WITH ins AS (
+    INSERT INTO clicks SELECT * FROM click_stage ON CONFLICT DO NOTHING
     RETURNING tenant_id, clicked_at, campaign_id, offer_id, partner_id, source_id, country, device, is_unique, fraud
 )
 INSERT INTO click_stats_hourly AS r (tenant_id, hour, campaign_id, offer_id, partner_id, source_id, country, device,
@@ -96,9 +91,9 @@ ON CONFLICT (tenant_id, hour, campaign_id, offer_id, partner_id, source_id, coun
     clicks = r.clicks + excluded.clicks, unique_clicks = r.unique_clicks + excluded.unique_clicks,
     fraud_clicks = r.fraud_clicks + excluded.fraud_clicks`
 
-// WriteClicks implements click.Writer: COPY into a per-connection staging
-// table, then ingestSQL, in one transaction. A deadlock or serialization
-// failure is retried.
+// WriteClicks implements click.Writer in one transaction: decide uniqueness
+// (uniquesSQL), COPY into a per-connection staging table, then ingestSQL.
+// A deadlock or serialization failure is retried.
 func (s *ClickStore) WriteClicks(ctx context.Context, clicks []event.Click) error {
 	if len(clicks) == 0 {
 		return nil
@@ -119,6 +114,10 @@ func (s *ClickStore) WriteClicks(ctx context.Context, clicks []event.Click) erro
 }
 
 func writeBatch(ctx context.Context, tx pgx.Tx, clicks []event.Click) error {
+	unique, err := uniques(ctx, tx, clicks)
+	if err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS click_stage (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`); err != nil {
 		return err
 	}
@@ -128,13 +127,56 @@ func writeBatch(ctx context.Context, tx pgx.Tx, clicks []event.Click) error {
 			return nil, nil
 		}
 		i++
-		return clickRow(&clicks[i-1]), nil
+		return append(clickRow(&clicks[i-1]), unique[i-1]), nil
 	})
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"click_stage"}, stageCols, src); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"click_stage"}, append(stageCols, "is_unique"), src); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, ingestSQL)
+	_, err = tx.Exec(ctx, ingestSQL)
 	return err
+}
+
+// uniques returns, per click of the batch, whether it opened a uniqueness
+// window. Only each campaign + IP's earliest click in the batch can. A
+// redelivered click cannot reopen its own window (windows only move forward
+// and it was inside one when first stored), and its row is skipped anyway.
+func uniques(ctx context.Context, tx pgx.Tx, clicks []event.Click) ([]bool, error) {
+	type key struct{ campaign, ip string }
+	first := make(map[key]int, len(clicks))
+	for i := range clicks {
+		c := &clicks[i]
+		if c.IP == "" {
+			continue
+		}
+		k := key{c.CampaignID, c.IP}
+		if j, ok := first[k]; !ok || c.At.Before(clicks[j].At) || (c.At.Equal(clicks[j].At) && c.ID < clicks[j].ID) {
+			first[k] = i
+		}
+	}
+	idx := make([]int, 0, len(first))
+	campaigns, ips, ats := make([]string, 0, len(first)), make([]netip.Addr, 0, len(first)), make([]time.Time, 0, len(first))
+	for _, i := range first {
+		ip, err := netip.ParseAddr(clicks[i].IP)
+		if err != nil {
+			continue
+		}
+		idx = append(idx, i)
+		campaigns, ips, ats = append(campaigns, clicks[i].CampaignID), append(ips, ip), append(ats, clicks[i].At)
+	}
+	out := make([]bool, len(clicks))
+	rows, err := tx.Query(ctx, uniquesSQL, campaigns, ips, ats)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out[idx[n-1]] = true
+	}
+	return out, rows.Err()
 }
 
 func retryable(err error) bool {
