@@ -7,7 +7,7 @@ BIN         := bin/affcore
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 RACE        ?= -race
 
-.PHONY: all build run test test-go lint check plugins bench system-deps clean
+.PHONY: all build run test test-go lint check plugins bench system-deps clean geoip
 
 all: build
 
@@ -16,7 +16,7 @@ build:
 	$(GO) build -o $(BIN) .
 
 ## run: the whole product on http://localhost:8080 with no configuration
-run: system-deps build
+run: system-deps build geoip
 	./$(BIN) serve
 
 ## test: lint, then every test (real PostgreSQL, NATS, WASM plugins, HTTP)
@@ -44,6 +44,7 @@ plugins:
 ## bench: print the performance figures
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/...
+	$(GO) test -run '^$$' -bench BenchmarkTrackingFigures -benchtime 1x -timeout 20m .
 
 ## system-deps: PostgreSQL server binaries for the private cluster
 system-deps:
@@ -54,6 +55,28 @@ system-deps:
 	else \
 		echo "PostgreSQL server binaries are missing: run 'sudo apt-get install postgresql' (or set DATABASE_URL)"; exit 1; \
 	fi
+
+## geoip: the default GeoIP databases in data/geoip (gitignored), from the npm
+## registry: @ip-location-db/geo-whois-asn-country-mmdb (country, CC BY 4.0) and
+## @ip-location-db/asn (ASN ranges, CC BY 4.0; converted to MMDB). Operators can
+## point AFFCORE_GEOIP_DB / AFFCORE_GEOIP_ASN_DB at GeoLite2/GeoIP2 files instead.
+GEOIP_DIR := data/geoip
+
+geoip: $(GEOIP_DIR)/country.mmdb $(GEOIP_DIR)/asn.mmdb
+
+$(GEOIP_DIR)/country.mmdb:
+	@if ! command -v npm >/dev/null 2>&1; then echo "npm not found: no GeoIP country database (install npm, or set AFFCORE_GEOIP_DB)"; exit 0; fi; \
+	mkdir -p $(GEOIP_DIR) && tmp=$$(mktemp -d) && cd $$tmp && \
+	npm pack --silent @ip-location-db/geo-whois-asn-country-mmdb >/dev/null && \
+	tar xzf *.tgz package/geo-whois-asn-country.mmdb && mv package/geo-whois-asn-country.mmdb $(CURDIR)/$@ && \
+	cd $(CURDIR) && rm -rf $$tmp && echo "geoip: $@"
+
+$(GEOIP_DIR)/asn.mmdb:
+	@if ! command -v npm >/dev/null 2>&1; then echo "npm not found: no GeoIP ASN database (install npm, or set AFFCORE_GEOIP_ASN_DB)"; exit 0; fi; \
+	mkdir -p $(GEOIP_DIR) && tmp=$$(mktemp -d) && cd $$tmp && \
+	npm pack --silent @ip-location-db/asn >/dev/null && tar xzf *.tgz package/asn-ipv4.csv package/asn-ipv6.csv && \
+	cd $(CURDIR) && $(GO) run ./core/geo/internal/asn2mmdb -out $@ $$tmp/package/asn-ipv4.csv $$tmp/package/asn-ipv6.csv && \
+	rm -rf $$tmp && echo "geoip: $@"
 
 clean:
 	rm -rf bin

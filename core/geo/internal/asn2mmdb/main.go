@@ -15,6 +15,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/maxmind/mmdbwriter"
 	"github.com/maxmind/mmdbwriter/mmdbtype"
@@ -33,7 +34,7 @@ func run(out string, inputs []string) error {
 	if len(inputs) == 0 {
 		return errors.New("give at least one CSV file")
 	}
-	tree, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: "GeoLite2-ASN", RecordSize: 28,
+	tree, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: "GeoLite2-ASN", RecordSize: 28, IncludeReservedNetworks: true,
 		Description: map[string]string{"en": "ip-location-db ASN (RouteViews, DB-IP; CC BY 4.0)"}})
 	if err != nil {
 		return err
@@ -86,8 +87,8 @@ func insertFile(tree *mmdbwriter.Tree, path string) error {
 		if len(rec) > 3 {
 			value["autonomous_system_organization"] = mmdbtype.String(rec[3])
 		}
-		if err := tree.InsertRange(start, end, value); err != nil {
-			return err
+		if err := tree.InsertRange(start, end, value); err != nil && !strings.Contains(err.Error(), "aliased network") {
+			return err // ranges inside IPv4 aliases (e.g. Teredo) are answered through the IPv4 tree
 		}
 	}
 }
