@@ -219,3 +219,42 @@ func TestTracker_BusDownRefusesRedirect(t *testing.T) {
 		t.Fatalf("err = %v; want unavailable (no redirect without a durable click)", err)
 	}
 }
+
+// BenchmarkTrack is the click path without HTTP: snapshot lookup, query
+// parsing, UA, GeoIP, scoring, macros and the durable publish, from 64
+// concurrent clicks.
+func BenchmarkTrack(b *testing.B) {
+	bus := coretest.NATS(b)
+	if err := bus.EnsureStreams(context.Background(), event.Streams()); err != nil {
+		b.Fatal(err)
+	}
+	routes := click.NewRoutes(loaderFunc(func(context.Context, time.Time) (*click.Snapshot, error) {
+		return &click.Snapshot{Routes: testRoutes()}, nil
+	}), core.SystemClock{}, time.Hour, coretest.Logger())
+	_ = routes.Reload(context.Background())
+	g, _ := geo.Open(geotest.CityDB(b, geotest.Places), geotest.ASNDB(b, geotest.Places))
+	for _, pub := range []struct {
+		name string
+		p    click.Publisher
+	}{{"durable", bus}, {"no-publish", nopPublisher{}}} {
+		b.Run(pub.name, func(b *testing.B) {
+			tr := click.NewTracker(click.TrackerConfig{Routes: routes, Signer: click.NewSigner(make([]byte, 32)), Locator: g,
+				UA: useragent.New(100), Publisher: pub.p, Clock: core.SystemClock{}})
+			req := click.Request{CampaignID: "cmp_ok", IP: netip.MustParseAddr("81.2.69.160"), UserAgent: chrome, RawQuery: "sub1=a&gclid=x"}
+			b.SetParallelism(32)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := tr.Track(context.Background(), req); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "clicks/s")
+		})
+	}
+}
+
+type nopPublisher struct{}
+
+func (nopPublisher) Publish(context.Context, string, []byte, string) error { return nil }

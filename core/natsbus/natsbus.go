@@ -73,7 +73,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Bus, error) {
 		return nil, fmt.Errorf("connect to nats %s: %w", url, err)
 	}
 	b.Conn = nc
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(10*time.Second), jetstream.WithPublishAsyncMaxPending(16384))
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
