@@ -90,6 +90,12 @@ type Applied struct {
 	Event *event.Conversion
 }
 
+// TransitionRef names one transition of a conversion.
+type TransitionRef struct {
+	ConversionID string
+	Seq          int64
+}
+
 // TenantAccess is what a postback token opens.
 type TenantAccess struct {
 	TenantID core.TenantID
@@ -112,8 +118,8 @@ type Store interface {
 	Apply(ctx context.Context, c Conversion, log LogEntry) (Applied, error)
 	// LogPostback records a postback that created nothing.
 	LogPostback(ctx context.Context, e LogEntry) error
-	// MarkPublished records that the bus acknowledged a transition.
-	MarkPublished(ctx context.Context, conversionID string, seq int64) error
+	// MarkPublished records that the bus acknowledged these transitions.
+	MarkPublished(ctx context.Context, refs []TransitionRef) error
 	// Unpublished returns transitions older than before that were never
 	// acknowledged by the bus.
 	Unpublished(ctx context.Context, before time.Time, limit int) ([]event.Conversion, error)

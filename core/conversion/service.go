@@ -37,6 +37,10 @@ type Service struct {
 	clock   core.Clock
 	log     *slog.Logger
 	cache   tokenCache
+	// acked collects transitions the bus acknowledged; the relay marks them
+	// published in batches (one UPDATE instead of one per postback).
+	ackedMu sync.Mutex
+	acked   []TransitionRef
 }
 
 // NewService returns a postback service.
@@ -106,41 +110,69 @@ func (s *Service) fail(ctx context.Context, e LogEntry, result string, err error
 	return err
 }
 
-// publish sends a transition and records the acknowledgement. A failure is
-// left to the relay, which retries every transition not marked published.
+// publish sends a transition; the relay records the acknowledgement. A
+// failure is left to the relay, which retries every transition not marked
+// published (the bus drops the repeat of one that did get through).
 func (s *Service) publish(ctx context.Context, ev event.Conversion) {
 	ctx = context.WithoutCancel(ctx)
 	payload, err := json.Marshal(ev)
 	if err == nil {
 		err = s.pub.Publish(ctx, event.Subject(ev.TenantID, event.ConversionChanged), payload, ev.MsgID())
 	}
-	if err == nil {
-		err = s.store.MarkPublished(ctx, ev.ConversionID, ev.Seq)
-	}
 	if err != nil {
 		s.log.Warn("publish conversion; the relay will retry", "err", err, "conversion_id", ev.ConversionID)
+		return
+	}
+	s.ackedMu.Lock()
+	s.acked = append(s.acked, TransitionRef{ConversionID: ev.ConversionID, Seq: ev.Seq})
+	s.ackedMu.Unlock()
+}
+
+// flushAcked marks the acknowledged transitions published.
+func (s *Service) flushAcked(ctx context.Context) {
+	s.ackedMu.Lock()
+	refs := s.acked
+	s.acked = nil
+	s.ackedMu.Unlock()
+	if len(refs) == 0 {
+		return
+	}
+	if err := s.store.MarkPublished(ctx, refs); err != nil {
+		s.log.Warn("mark conversions published; the relay will republish them", "err", err, "count", len(refs))
 	}
 }
 
-// RunRelay republishes, every interval, transitions the bus never
-// acknowledged (e.g. the process died between commit and publish).
+// RunRelay marks acknowledged transitions published every 100ms and, every
+// interval, republishes transitions the bus never acknowledged (e.g. the
+// process died between commit and publish). On shutdown it marks what is
+// pending and returns.
 func (s *Service) RunRelay(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
+	t := time.NewTicker(min(100*time.Millisecond, interval))
 	defer t.Stop()
+	last := s.clock.Now()
 	for {
 		select {
 		case <-ctx.Done():
+			s.flushAcked(context.WithoutCancel(ctx))
 			return
 		case <-t.C:
 		}
-		evs, err := s.store.Unpublished(ctx, s.clock.Now().Add(-interval), 1000)
-		if err != nil {
-			s.log.Warn("conversion relay", "err", err)
-			continue
+		s.flushAcked(ctx)
+		if now := s.clock.Now(); now.Sub(last) >= interval {
+			last = now
+			s.republish(ctx, now.Add(-interval))
 		}
-		for _, ev := range evs {
-			s.publish(ctx, ev)
-		}
+	}
+}
+
+func (s *Service) republish(ctx context.Context, before time.Time) {
+	evs, err := s.store.Unpublished(ctx, before, 1000)
+	if err != nil {
+		s.log.Warn("conversion relay", "err", err)
+		return
+	}
+	for _, ev := range evs {
+		s.publish(ctx, ev)
 	}
 }
 

@@ -3,6 +3,7 @@ package conversion_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"net/url"
 	"sync"
@@ -149,6 +150,10 @@ func TestReceive_BeforeIngestThenTransitions(t *testing.T) {
 			t.Fatalf("%s: %+v, %v; want %s of %s", st.query, got, err, st.want, out.ConversionID)
 		}
 	}
+	rctx, cancel := context.WithCancel(context.Background())
+	go e.svc.RunRelay(rctx, time.Minute) // marks the acknowledged transitions published
+	time.Sleep(300 * time.Millisecond)
+	cancel()
 	evs := e.events(t)
 	if len(evs) != 2 || evs[0].Seq != 1 || evs[0].Status != "pending" || evs[1].Seq != 2 || evs[1].PrevStatus != "pending" ||
 		evs[1].Status != "approved" || evs[1].Revenue.String() != "12.50" || !evs[1].Fraud || evs[1].CampaignID != e.campaign {
@@ -228,14 +233,17 @@ func TestReceive_RefusalsAreLogged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{conversion.ResultCreated, conversion.ResultUnknownClick, conversion.ResultUnknownClick, conversion.ResultInvalid, conversion.ResultForbiddenIP}
-	if len(log) != len(want) {
-		t.Fatalf("log has %d entries; want %d: %+v", len(log), len(want), log)
-	}
-	for i, w := range want {
-		if log[i].Result != w {
-			t.Errorf("log[%d] = %s; want %s", i, log[i].Result, w)
+	// Newest first (ids order by millisecond; entries of the same millisecond in any order).
+	want := map[string]int{conversion.ResultCreated: 1, conversion.ResultUnknownClick: 2, conversion.ResultInvalid: 1, conversion.ResultForbiddenIP: 1}
+	got := map[string]int{}
+	for i, l := range log {
+		got[l.Result]++
+		if i > 0 && l.ID > log[i-1].ID {
+			t.Errorf("log not newest first: %s after %s", l.ID, log[i-1].ID)
 		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("log results %v; want %v", got, want)
 	}
 	convs, _ := e.svc.Conversions(ctx, e.tenant, conversion.ListQuery{})
 	if len(convs) != 1 || !convs[0].Test || convs[0].Payout.String() != "4.00" {

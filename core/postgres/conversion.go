@@ -137,8 +137,14 @@ func (s *ConversionStore) LogPostback(ctx context.Context, e conversion.LogEntry
 }
 
 // MarkPublished implements conversion.Store.
-func (s *ConversionStore) MarkPublished(ctx context.Context, conversionID string, seq int64) error {
-	_, err := s.db.Pool.Exec(ctx, `UPDATE conversion_transitions SET published_at=now() WHERE conversion_id=$1 AND seq=$2 AND published_at IS NULL`, conversionID, seq)
+func (s *ConversionStore) MarkPublished(ctx context.Context, refs []conversion.TransitionRef) error {
+	ids, seqs := make([]string, len(refs)), make([]int64, len(refs))
+	for i, r := range refs {
+		ids[i], seqs[i] = r.ConversionID, r.Seq
+	}
+	_, err := s.db.Pool.Exec(ctx, `UPDATE conversion_transitions t SET published_at = now()
+		FROM unnest($1::text[], $2::bigint[]) AS r(id, seq)
+		WHERE t.conversion_id = r.id AND t.seq = r.seq AND t.published_at IS NULL`, ids, seqs)
 	return err
 }
 
