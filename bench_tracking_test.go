@@ -362,4 +362,3 @@ func ingestRate(b *testing.B) float64 {
 	<-done
 	return n / took.Seconds()
 }
-

@@ -31,18 +31,20 @@ func TestMain(m *testing.M) { coretest.Main(m) }
 // so a test can click a link right after creating it.
 type reloadNotifier struct{ routes *click.Routes }
 
-func (n reloadNotifier) CatalogChanged(ctx context.Context, _ core.TenantID) { _ = n.routes.Reload(ctx) }
+func (n reloadNotifier) CatalogChanged(ctx context.Context, _ core.TenantID) {
+	_ = n.routes.Reload(ctx)
+}
 
 // trackingEnv is the tracking area on a real database and bus, behind a real
 // HTTP server, with two tenants and their principals.
 type trackingEnv struct {
-	srv          *httptest.Server
-	db           *postgres.DB
-	tenantA      core.TenantID
-	tenantB      core.TenantID
-	partnerA     string // granted offers in tests
-	partnerA2    string // never granted anything
-	postbackA    string
+	srv       *httptest.Server
+	db        *postgres.DB
+	tenantA   core.TenantID
+	tenantB   core.TenantID
+	partnerA  string // granted offers in tests
+	partnerA2 string // never granted anything
+	postbackA string
 }
 
 // Tokens of staticAuth in the tracking tests.

@@ -197,7 +197,9 @@ func TestTracker_Scoring(t *testing.T) {
 				time.Sleep(time.Second) // ignores its deadline
 				return click.Score{Value: 100}, nil
 			}),
-			scorerFunc(func(context.Context, *click.Click) (click.Score, error) { return click.Score{}, errors.New("plugin trapped") }),
+			scorerFunc(func(context.Context, *click.Click) (click.Score, error) {
+				return click.Score{}, errors.New("plugin trapped")
+			}),
 		} {
 			tr, _, bus := newTracker(t, hook)
 			start := time.Now()

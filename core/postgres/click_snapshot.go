@@ -108,4 +108,3 @@ func (s *ClickStore) capped(ctx context.Context, caps map[string][2]int, now tim
 	}
 	return out, rows.Err()
 }
-

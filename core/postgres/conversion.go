@@ -116,7 +116,6 @@ func insertTransition(ctx context.Context, tx pgx.Tx, ev event.Conversion) error
 	return translate(err, "conversion transition")
 }
 
-
 func insertLog(ctx context.Context, tx pgx.Tx, e conversion.LogEntry) error {
 	_, err := tx.Exec(ctx, `INSERT INTO postbacks_incoming (id, tenant_id, received_at, method, ip, query, click_id, result, status_code, conversion_id, message)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, e.ID, e.TenantID, e.ReceivedAt, e.Method, e.IP, e.Query,

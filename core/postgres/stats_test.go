@@ -40,7 +40,7 @@ func TestStats_Query(t *testing.T) {
 		}
 	}
 	conv("c1", clicks[0].ID, "prt_a", "x", "approved", "10", false, false)
-	conv("c2", clicks[1].ID, "prt_a", "x", "pending", "7", false, false)  // counted, no money yet
+	conv("c2", clicks[1].ID, "prt_a", "x", "pending", "7", false, false)   // counted, no money yet
 	conv("c3", clicks[2].ID, "prt_a", "y", "approved", "100", true, false) // test: left out
 	conv("c4", clicks[3].ID, "prt_b", "z", "approved", "50", false, true)  // fraud: no money
 	st := postgres.NewStatsStore(db)
