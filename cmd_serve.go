@@ -64,15 +64,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			{Name: "nats", Check: in.bus.Check},
 		},
 	}
-
-	// Tracking area: catalogue, click path, click ingest, postbacks, stats.
-	tr, err := newTracking(ctx, cfg, in.db, in.bus, log)
+	// Tracking area; its workers stop after the HTTP server drained, before the bus and database close.
+	stopTracking, err := wireTracking(ctx, cfg, in.db, in.bus, &deps, log)
 	if err != nil {
 		return err
 	}
-	tr.deps(&deps)
-	stopTracking := tr.start()
-	defer stopTracking() // after the HTTP server drained, before the bus and database close
+	defer stopTracking()
 
 	return serveHTTP(ctx, ln, web.NewServer(deps), cfg.ShutdownTimeout, log)
 }

@@ -123,6 +123,18 @@ func existing(path string) string {
 	return ""
 }
 
+// wireTracking builds the tracking area, fills its HTTP dependencies and
+// starts its workers; the returned stop ends them (call it after the HTTP
+// server has drained).
+func wireTracking(ctx context.Context, cfg Config, db *postgres.DB, bus *natsbus.Bus, d *web.Deps, log *slog.Logger) (stop func(), err error) {
+	t, err := newTracking(ctx, cfg, db, bus, log)
+	if err != nil {
+		return nil, err
+	}
+	t.deps(d)
+	return t.start(), nil
+}
+
 // deps fills the tracking area's part of the HTTP dependencies.
 func (t *tracking) deps(d *web.Deps) {
 	d.Catalog, d.Tracker, d.Links, d.Conversions, d.Stats = t.catalog, t.tracker, t.links, t.conversions, t.stats

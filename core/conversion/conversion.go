@@ -56,7 +56,8 @@ type Conversion struct {
 	UpdatedAt      time.Time     `json:"updated_at"`
 }
 
-// Event returns the ConversionChanged payload of c's latest transition.
+// EventOf returns the ConversionChanged payload of c's latest transition
+// from prevStatus (empty on creation).
 func (c Conversion) EventOf(prevStatus string) event.Conversion {
 	return event.Conversion{
 		TenantID: c.TenantID, ConversionID: c.ID, Seq: c.Seq, ClickID: c.ClickID, CampaignID: c.CampaignID,
