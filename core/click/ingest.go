@@ -24,9 +24,13 @@ type IngestConfig struct {
 	MaxWait   time.Duration // how long a worker waits to fill a batch (default 50ms)
 }
 
-// Ingester moves clicks from the click stream into PostgreSQL. Each batch is
-// committed before it is acknowledged, so a crash at any point leads to a
-// redelivery that the Writer skips, never to a loss or a double count.
+// Ingester moves clicks from the click stream into PostgreSQL. One fetcher
+// takes batches; Workers write them in parallel, each in one transaction; an
+// acker acknowledges each batch only after it committed (which removes it
+// from the stream). A crash at any point leads to redelivery that the Writer
+// skips, never to a loss or a double count. Acknowledgements must stay
+// per message: acknowledging "everything up to here" would also sweep away
+// messages of a crashed run that are waiting for redelivery.
 type Ingester struct {
 	src event.Fetcher
 	dst Writer
@@ -48,17 +52,38 @@ func NewIngester(src event.Fetcher, dst Writer, cfg IngestConfig, log *slog.Logg
 	return &Ingester{src: src, dst: dst, cfg: cfg, log: log}
 }
 
-// Run ingests until ctx is done; a batch in progress is finished (committed
-// and acknowledged) before Run returns.
-func (in *Ingester) Run(ctx context.Context) {
-	var wg sync.WaitGroup
-	for range in.cfg.Workers {
-		wg.Go(func() { in.work(ctx) })
-	}
-	wg.Wait()
+// batch is one fetched batch on its way through the writers and the acker.
+type batch struct {
+	msgs    []event.Message
+	written bool
+	done    chan struct{}
 }
 
-func (in *Ingester) work(ctx context.Context) {
+// Run ingests until ctx is done; batches already fetched are finished
+// (committed and acknowledged) before Run returns.
+func (in *Ingester) Run(ctx context.Context) {
+	work := make(chan *batch)
+	acks := make(chan *batch, in.cfg.Workers*2)
+	var writers sync.WaitGroup
+	for range in.cfg.Workers {
+		writers.Go(func() {
+			for b := range work {
+				b.written = in.write(ctx, b.msgs)
+				close(b.done)
+			}
+		})
+	}
+	acked := make(chan struct{})
+	go func() { in.ack(acks); close(acked) }()
+	in.fetch(ctx, work, acks)
+	close(work)
+	writers.Wait()
+	close(acks)
+	<-acked
+}
+
+// fetch hands batches to the writers and, in the same order, to the acker.
+func (in *Ingester) fetch(ctx context.Context, work, acks chan<- *batch) {
 	for ctx.Err() == nil {
 		msgs, err := in.src.Fetch(ctx, in.cfg.BatchSize, in.cfg.MaxWait)
 		if err != nil {
@@ -68,41 +93,56 @@ func (in *Ingester) work(ctx context.Context) {
 			}
 			continue
 		}
-		if len(msgs) > 0 {
-			t0 := time.Now()
-			in.handle(msgs)
-			in.log.Debug("ingest batch", "n", len(msgs), "took", time.Since(t0))
+		if len(msgs) == 0 {
+			continue
 		}
+		b := &batch{msgs: msgs, done: make(chan struct{})}
+		acks <- b
+		work <- b
 	}
 }
 
-// handle writes one batch. It runs to completion even when shutdown starts,
-// with its own deadline, so a fetched batch is not left hanging.
-func (in *Ingester) handle(msgs []event.Message) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+// ack acknowledges each batch once it committed; a batch that could not be
+// written is left to redelivery.
+func (in *Ingester) ack(acks <-chan *batch) {
+	for b := range acks {
+		<-b.done
+		if !b.written {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := in.src.Done(ctx, b.msgs); err != nil {
+			in.log.Warn("acknowledge clicks; they will be redelivered and skipped", "err", err)
+		}
+		cancel()
+	}
+}
+
+// write decodes and writes one batch, retrying while ctx lives. It runs to
+// completion of the current attempt even when shutdown starts.
+func (in *Ingester) write(ctx context.Context, msgs []event.Message) bool {
 	clicks := make([]Click, 0, len(msgs))
-	kept := msgs[:0:0]
 	for _, m := range msgs {
 		var c Click
 		if err := json.Unmarshal(m.Data(), &c); err != nil || c.ID == "" || c.TenantID == "" {
 			in.log.Error("dropping undecodable click", "err", err, "size", len(m.Data()))
-			_ = m.Term()
-			continue
+			continue // acknowledged with its batch: it can never be written
 		}
 		clicks = append(clicks, c)
-		kept = append(kept, m)
 	}
-	if err := in.dst.WriteClicks(ctx, clicks); err != nil {
-		in.log.Error("write clicks; they will be redelivered", "err", err, "clicks", len(clicks))
-		for _, m := range kept {
-			_ = m.Nak()
+	for {
+		wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		start := time.Now()
+		err := in.dst.WriteClicks(wctx, clicks)
+		cancel()
+		if err == nil {
+			in.log.Debug("ingest batch", "clicks", len(clicks), "took", time.Since(start))
+			return true
 		}
-		time.Sleep(time.Second)
-		return
-	}
-	for _, m := range kept {
-		_ = m.Ack()
+		in.log.Error("write clicks; retrying", "err", err, "clicks", len(clicks))
+		if sleep(ctx, time.Second); ctx.Err() != nil {
+			return false
+		}
 	}
 }
 

@@ -23,7 +23,8 @@ func ClickSubject(tenant core.TenantID, clickID string) string {
 
 // ClicksStream holds clicks from the redirect until ingest has written them
 // to PostgreSQL. It is a work queue: ingest's acknowledgement (sent after its
-// transaction committed) removes a click.
+// transaction committed) removes a click. MaxAge bounds how long clicks wait
+// if ingest cannot write at all.
 var ClicksStream = Stream{
 	Name:       "CLICKS",
 	Subjects:   []string{Prefix + ".*." + ClickRecorded + ".*"},
@@ -72,18 +73,15 @@ type Click struct {
 // Message is one message taken from a stream.
 type Message interface {
 	Data() []byte
-	// Ack removes the message (work queue) after it was handled.
-	Ack() error
-	// Nak asks for redelivery later.
-	Nak() error
-	// Term drops a message that can never be handled.
-	Term() error
 }
 
 // Fetcher takes batches of messages from a durable stream consumer.
 type Fetcher interface {
 	// Fetch returns up to max messages, waiting at most wait for the first.
 	Fetch(ctx context.Context, max int, wait time.Duration) ([]Message, error)
+	// Done acknowledges handled messages (on a work queue stream, that
+	// removes them). Messages never acknowledged are delivered again.
+	Done(ctx context.Context, msgs []Message) error
 }
 
 // LastGetter reads the last message stored on a subject.

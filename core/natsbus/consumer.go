@@ -12,9 +12,9 @@ import (
 	"github.com/affcore/affcore/core/event"
 )
 
-// Puller is a durable pull consumer on one stream; it implements
-// event.Fetcher. Several goroutines may Fetch from it at once: JetStream
-// hands each message to one of them.
+// Puller is a durable pull consumer on one stream with explicit acks; it
+// implements event.Fetcher. Several goroutines may Fetch from it at once:
+// JetStream hands each message to one of them.
 type Puller struct {
 	cons jetstream.Consumer
 }
@@ -33,6 +33,23 @@ func (b *Bus) Puller(ctx context.Context, stream, name string, ackWait time.Dura
 		return nil, fmt.Errorf("consumer %s on %s: %w", name, stream, err)
 	}
 	return &Puller{cons: cons}, nil
+}
+
+// Done implements event.Fetcher: each message is acknowledged (explicit
+// acks: a message some other batch left unacknowledged is redelivered, never
+// swept along).
+func (p *Puller) Done(_ context.Context, msgs []event.Message) error {
+	var first error
+	for _, msg := range msgs {
+		m, ok := msg.(jetstream.Msg)
+		if !ok {
+			return fmt.Errorf("done: %T is not a message of this consumer", msg)
+		}
+		if err := m.Ack(); err != nil && first == nil {
+			first = fmt.Errorf("ack: %w", err)
+		}
+	}
+	return first
 }
 
 // Fetch implements event.Fetcher.
