@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,6 +21,7 @@ import (
 	"github.com/affcore/affcore/core/coretest"
 	"github.com/affcore/affcore/core/event"
 	"github.com/affcore/affcore/core/geo/geotest"
+	"github.com/affcore/affcore/core/pgserver"
 	"github.com/affcore/affcore/core/postgres"
 	"github.com/affcore/affcore/core/stats"
 )
@@ -131,14 +134,35 @@ type benchSetup struct {
 	token    string
 }
 
-func newBenchSetup(b *testing.B) *benchSetup {
+// benchDB starts a private PostgreSQL cluster with the default (durable)
+// settings, as affcore serve runs it, and returns a migrated pool on it.
+// (The test harness's clusters run with fsync off, which would flatter.)
+func benchDB(b *testing.B) (*postgres.DB, string) {
 	ctx := context.Background()
-	s := &benchSetup{url: coretest.DatabaseURL(b)}
-	db, err := postgres.Open(ctx, postgres.Config{URL: s.url}, coretest.Logger())
+	dir := b.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil { // reachable by the postgres user when root
+		b.Fatal(err)
+	}
+	srv, err := pgserver.Start(ctx, pgserver.Config{Dir: filepath.Join(dir, "pg"), Database: "affcore"}, coretest.Logger())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = srv.Stop(context.Background()) })
+	db, err := postgres.Open(ctx, postgres.Config{URL: srv.URL(), MaxConns: 16}, coretest.Logger())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(db.Close)
+	if err := db.Migrate(ctx, coretest.Logger()); err != nil {
+		b.Fatal(err)
+	}
+	return db, srv.URL()
+}
+
+func newBenchSetup(b *testing.B) *benchSetup {
+	ctx := context.Background()
+	db, url := benchDB(b)
+	s := &benchSetup{url: url}
 	s.db, s.tenant = db, coretest.Tenant(b, db)
 	_ = db.Pool.QueryRow(ctx, `SELECT postback_token FROM tenants WHERE id=$1`, s.tenant).Scan(&s.token)
 	cat := catalog.NewService(postgres.NewCatalogStore(db), nil, core.SystemClock{})
@@ -161,6 +185,7 @@ func BenchmarkTrackingFigures(b *testing.B) {
 }
 
 func trackingFigures(b *testing.B) {
+	loadBefore, _ := os.ReadFile("/proc/loadavg")
 	bare := closedLoop(bareServer(b), benchConns, benchDuration, http.StatusFound)
 
 	s := newBenchSetup(b)
@@ -183,7 +208,8 @@ func trackingFigures(b *testing.B) {
 	b.ReportMetric(ingest, "ingest_clicks/s")
 	b.ReportMetric(visible.Seconds(), "click_to_stats_s")
 	b.ReportMetric(postbacks, "postbacks/s")
-	fmt.Printf("\ntracking figures (2 cores shared, load generator on loopback, %d connections)\n", benchConns)
+	fmt.Printf("\ntracking figures (2 cores shared, load generator on loopback, %d connections; load average before: %s)\n",
+		benchConns, strings.Join(strings.Fields(string(loadBefore)+" ? ? ?")[:3], " "))
 	fmt.Printf("  bare net/http 302:            %8.0f req/s\n", bare)
 	fmt.Printf("  click redirect (full path):   %8.0f clicks/s   ratio %.2f (goal >= 0.5)\n", full, full/bare)
 	fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms (goal <= 5 ms), %d errors\n", full/2,
@@ -312,11 +338,7 @@ func postbackRate(b *testing.B, s *benchSetup, addr string) float64 {
 // workers (2, as in serve) moving them into PostgreSQL.
 func ingestRate(b *testing.B) float64 {
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, postgres.Config{URL: coretest.DatabaseURL(b), MaxConns: 8}, coretest.Logger())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db, _ := benchDB(b)
 	bus := coretest.NATS(b)
 	if err := bus.EnsureStreams(ctx, event.Streams()); err != nil {
 		b.Fatal(err)

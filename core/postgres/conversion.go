@@ -27,6 +27,11 @@ var (
 	_ conversion.Tenants = (*ConversionStore)(nil)
 )
 
+// convCols are the columns of convSelect by name (to read them back from a CTE).
+const convCols = `id, tenant_id, dedupe_key, click_id, clicked_at, campaign_id, offer_id, partner_id, source_id, country, device,
+	sub1, sub2, sub3, sub4, sub5, event, tx_id, status, revenue, currency, default_payout, payout_currency,
+	test, fraud, seq, created_at, updated_at`
+
 const convSelect = `id, tenant_id, dedupe_key, click_id, clicked_at, campaign_id, offer_id, partner_id, source_id, country, device,
 	sub1, sub2, sub3, sub4, sub5, event, tx_id, status, revenue::text, currency, default_payout::text, payout_currency,
 	test, fraud, seq, created_at, updated_at`
@@ -47,10 +52,17 @@ func scanConversion(r pgx.Row) (conversion.Conversion, error) {
 	return c, err
 }
 
-// Apply implements conversion.Store.
+// Apply implements conversion.Store. A new conversion (the common case)
+// takes one statement: the conversion, its first transition and the log
+// entry are inserted together. A known key takes the transactional path that
+// locks the conversion and compares statuses.
 func (s *ConversionStore) Apply(ctx context.Context, c conversion.Conversion, e conversion.LogEntry) (conversion.Applied, error) {
+	created, ok, err := s.create(ctx, c, e)
+	if err != nil || ok {
+		return created, err
+	}
 	var out conversion.Applied
-	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		out, err = apply(ctx, tx, c)
 		if err != nil {
@@ -65,6 +77,47 @@ func (s *ConversionStore) Apply(ctx context.Context, c conversion.Conversion, e 
 		return insertLog(ctx, tx, e)
 	})
 	return out, err
+}
+
+// createSQL inserts a conversion unless its key exists and, only when it
+// did, the first transition ($24, the event payload) and the log entry.
+const createSQL = `
+WITH c AS (
+    INSERT INTO conversions (id, tenant_id, dedupe_key, click_id, clicked_at, campaign_id, offer_id, partner_id,
+        source_id, country, device, sub1, sub2, sub3, sub4, sub5, event, tx_id, status, revenue, currency,
+        default_payout, payout_currency, test, fraud, seq, created_at, updated_at)
+    SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,
+           coalesce(o.payout, 0), coalesce(o.currency, 'USD'), $22, $23, 1, $25, $25
+    FROM (SELECT 1) one LEFT JOIN offers o ON o.tenant_id = $2 AND o.id = $7
+    ON CONFLICT (tenant_id, dedupe_key) DO NOTHING RETURNING ` + convSelect + `
+), t AS (
+    INSERT INTO conversion_transitions (conversion_id, seq, tenant_id, prev_status, status, revenue, currency, payload, created_at)
+    SELECT id, 1, tenant_id, '', status, revenue::numeric, currency, $24, created_at FROM c
+), l AS (
+    INSERT INTO postbacks_incoming (id, tenant_id, received_at, method, ip, query, click_id, result, status_code, conversion_id, message)
+    SELECT $26, $2, $27, $28, $29, $30, $31, 'created', 200, c.id, '' FROM c
+)
+SELECT ` + convCols + ` FROM c`
+
+// create runs createSQL; ok is false when the key already existed.
+func (s *ConversionStore) create(ctx context.Context, c conversion.Conversion, e conversion.LogEntry) (conversion.Applied, bool, error) {
+	ev := c.EventOf("")
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return conversion.Applied{}, false, err
+	}
+	row := s.db.Pool.QueryRow(ctx, createSQL, c.ID, c.TenantID, c.DedupeKey, c.ClickID, c.ClickedAt, c.CampaignID,
+		c.OfferID, c.PartnerID, c.SourceID, c.Country, c.Device, c.Subs[0], c.Subs[1], c.Subs[2], c.Subs[3], c.Subs[4],
+		c.Event, c.TxID, c.Status, c.Revenue.StringFixed(0), c.Currency, c.Test, c.Fraud, payload, c.CreatedAt,
+		e.ID, e.ReceivedAt, e.Method, e.IP, e.Query, clip(e.ClickID, 128))
+	got, err := scanConversion(row)
+	if err == pgx.ErrNoRows {
+		return conversion.Applied{}, false, nil
+	}
+	if err != nil {
+		return conversion.Applied{}, false, fmt.Errorf("create conversion: %w", translate(err, "conversion"))
+	}
+	return conversion.Applied{Result: conversion.ResultCreated, Conversion: got, Event: &ev}, true, nil
 }
 
 // apply inserts c, or locks the existing conversion with its key and moves
