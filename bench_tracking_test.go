@@ -209,7 +209,7 @@ func trackingFigures(b *testing.B) {
 	b.ReportMetric(visible.Seconds(), "click_to_stats_s")
 	b.ReportMetric(postbacks, "postbacks/s")
 	fmt.Printf("\ntracking figures (2 cores shared, load generator on loopback, %d connections; load average before: %s)\n",
-		benchConns, strings.Join(strings.Fields(string(loadBefore)+" ? ? ?")[:3], " "))
+		benchConns, strings.Join(strings.Fields(string(loadBefore) + " ? ? ?")[:3], " "))
 	fmt.Printf("  bare net/http 302:            %8.0f req/s\n", bare)
 	fmt.Printf("  click redirect (full path):   %8.0f clicks/s   ratio %.2f (goal >= 0.5)\n", full, full/bare)
 	fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms (goal <= 5 ms), %d errors\n", full/2,
