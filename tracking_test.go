@@ -14,7 +14,9 @@ import (
 
 	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/catalog"
+	"github.com/affcore/affcore/core/click"
 	"github.com/affcore/affcore/core/coretest"
+	"github.com/affcore/affcore/core/event"
 	"github.com/affcore/affcore/core/postgres"
 )
 
@@ -134,5 +136,59 @@ func TestBinary_KillDuringClickBurst(t *testing.T) {
 	}
 	if rolled != total {
 		t.Fatalf("rollups count %d clicks; the table holds %d", rolled, total)
+	}
+}
+
+// TestTracking_ChangesReachEveryNode: two nodes share PostgreSQL and NATS; a
+// campaign created through one node redirects on the other within a second.
+func TestTracking_ChangesReachEveryNode(t *testing.T) {
+	ctx := context.Background()
+	db := coretest.DB(t)
+	bus := coretest.NATS(t)
+	if err := bus.EnsureStreams(ctx, event.Streams()); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{DataDir: t.TempDir(), IngestWorkers: 1}
+	var nodes [2]*tracking
+	for i := range nodes {
+		n, err := newTracking(ctx, cfg, db, bus, coretest.Logger())
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop := n.start()
+		t.Cleanup(stop)
+		nodes[i] = n
+	}
+	tenant := coretest.Tenant(t, db)
+	o, err := nodes[0].catalog.CreateOffer(ctx, tenant, catalog.Offer{Name: "O", URL: "https://shop.example/?c={click_id}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := nodes[0].catalog.CreateCampaign(ctx, tenant, catalog.Campaign{Name: "C", OfferID: o.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := time.Now()
+	for {
+		if _, err := nodes[1].tracker.Track(ctx, click.Request{CampaignID: c.ID}); err == nil {
+			break
+		}
+		if time.Since(created) > time.Second {
+			t.Fatal("the other node does not know the new campaign after 1s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Logf("the other node redirected %s after the change", time.Since(created))
+	c.Status = catalog.StatusArchived
+	if _, err := nodes[0].catalog.UpdateCampaign(ctx, tenant, c); err != nil {
+		t.Fatal(err)
+	}
+	for changed := time.Now(); ; time.Sleep(5 * time.Millisecond) {
+		if _, err := nodes[1].tracker.Track(ctx, click.Request{CampaignID: c.ID}); core.KindOf(err) == core.KindNotFound {
+			break
+		}
+		if time.Since(changed) > time.Second {
+			t.Fatal("the other node still redirects an archived campaign after 1s")
+		}
 	}
 }

@@ -179,3 +179,32 @@ func TestClickStore_SnapshotAndLinkKey(t *testing.T) {
 		t.Fatalf("link key %x / %x, %v", k1, k2, err)
 	}
 }
+
+func TestClickStore_Maintenance(t *testing.T) {
+	ctx := context.Background()
+	db := coretest.DB(t)
+	s := postgres.NewClickStore(db)
+	day := time.Date(2030, 1, 30, 15, 0, 0, 0, time.UTC)
+	if err := s.EnsurePartitions(ctx, day, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsurePartitions(ctx, day, 3); err != nil { // again: no error
+		t.Fatal(err)
+	}
+	var n int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_class WHERE relname IN ('clicks_20300130', 'clicks_20300131', 'clicks_20300201')`).Scan(&n)
+	if n != 3 {
+		t.Fatalf("%d of 3 partitions exist", n)
+	}
+	old, fresh := mkClick("ten_m", day.Add(-72*time.Hour), "10.9.9.9"), mkClick("ten_m", day, "10.9.9.8")
+	if err := s.WriteClicks(ctx, []event.Click{old, fresh}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PruneUniques(ctx, day.Add(-48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM click_uniques`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d uniqueness windows left; want 1", n)
+	}
+}
