@@ -35,7 +35,7 @@ CREATE TABLE conversions (
     updated_at      timestamptz NOT NULL DEFAULT now(),
     UNIQUE (tenant_id, dedupe_key)
 );
-CREATE INDEX conversions_tenant_idx ON conversions (tenant_id, created_at DESC);
+CREATE INDEX conversions_tenant_idx ON conversions (tenant_id, id);       -- lists, newest (largest id) first
 CREATE INDEX conversions_offer_day_idx ON conversions (offer_id, created_at);
 
 -- Each transition once; published_at is set when ConversionChanged was
@@ -55,8 +55,9 @@ CREATE TABLE conversion_transitions (
 );
 CREATE INDEX conversion_transitions_unpublished_idx ON conversion_transitions (created_at) WHERE published_at IS NULL;
 
+-- One index: (tenant_id, id) serves the newest-first list (ids order by time).
 CREATE TABLE postbacks_incoming (
-    id            text PRIMARY KEY,
+    id            text NOT NULL,
     tenant_id     text NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     received_at   timestamptz NOT NULL DEFAULT now(),
     method        text NOT NULL,
@@ -66,9 +67,9 @@ CREATE TABLE postbacks_incoming (
     result        text NOT NULL,                -- created, updated, duplicate, invalid, unknown_click, forbidden_ip, error
     status_code   int NOT NULL,
     conversion_id text NOT NULL DEFAULT '',
-    message       text NOT NULL DEFAULT ''
+    message       text NOT NULL DEFAULT '',
+    PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX postbacks_incoming_tenant_idx ON postbacks_incoming (tenant_id, received_at DESC);
 
 -- +goose Down
 DROP TABLE postbacks_incoming, conversion_transitions, conversions;

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,7 +39,9 @@ type env struct {
 	svc      *conversion.Service
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvB(t) }
+
+func newEnvB(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{db: coretest.DB(t), bus: coretest.NATS(t)}
@@ -75,7 +78,11 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-func (e *env) click(t *testing.T, ua string) string {
+func (e *env) clickB(t testing.TB) string { return e.clickUA(t, "") }
+
+func (e *env) click(t *testing.T, ua string) string { return e.clickUA(t, ua) }
+
+func (e *env) clickUA(t testing.TB, ua string) string {
 	t.Helper()
 	res, err := e.tracker.Track(context.Background(), click.Request{CampaignID: e.campaign, UserAgent: ua, IP: netip.MustParseAddr("81.2.69.160")})
 	if err != nil {
@@ -276,4 +283,28 @@ func TestRelay_RepublishesUnacknowledged(t *testing.T) {
 		}
 	}
 	t.Fatal("relay did not republish")
+}
+
+// BenchmarkReceive is the postback path without HTTP: token, validation,
+// attribution (clicks still in the stream), the conversion statement and the
+// event publish, from 64 concurrent senders.
+func BenchmarkReceive(b *testing.B) {
+	e := newEnvB(b)
+	ids := make([]string, 2000)
+	for i := range ids {
+		ids[i] = e.clickB(b)
+	}
+	var n atomic.Int64
+	b.SetParallelism(32)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			v := url.Values{"token": {e.token}, "click_id": {ids[int(i)%len(ids)]}, "tx_id": {fmt.Sprint("tx-", i)}, "payout": {"5"}}
+			if _, err := e.svc.Receive(context.Background(), conversion.Incoming{Values: v, Method: "GET", IP: netip.MustParseAddr("198.51.100.7")}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "postbacks/s")
 }
