@@ -9,7 +9,7 @@ RACE        ?= -race
 
 UI_STAMP    := web/ui/static/vendor/.stamp
 
-.PHONY: all build run test test-go lint check plugins bench system-deps clean ui chromium
+.PHONY: all build run test test-go lint check plugins bench system-deps clean ui chromium geoip
 
 all: build
 
@@ -18,7 +18,7 @@ build: ui
 	$(GO) build -o $(BIN) .
 
 ## run: the whole product on http://localhost:8080 with no configuration
-run: system-deps build
+run: system-deps build geoip
 	./$(BIN) serve
 
 ## test: lint, then every test (real PostgreSQL, NATS, WASM plugins, HTTP)
@@ -62,6 +62,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1s ./plugins/commission/...
 	$(MAKE) --no-print-directory ui
 	$(GO) test -run '^$$' -bench UI -benchtime 2s ./web/
+	$(GO) test -run '^$$' -bench BenchmarkTrackingFigures -benchtime 1x -timeout 20m .
 
 ## system-deps: PostgreSQL server binaries for the private cluster; Chromium for the browser tests
 system-deps: chromium
@@ -81,6 +82,28 @@ chromium:
 	else \
 		echo "Chromium is missing (browser tests): run 'sudo apt-get install chromium'"; exit 1; \
 	fi
+
+## geoip: the default GeoIP databases in data/geoip (gitignored), from the npm
+## registry: @ip-location-db/geo-whois-asn-country-mmdb (country, CC BY 4.0) and
+## @ip-location-db/asn (ASN ranges, CC BY 4.0; converted to MMDB). Operators can
+## point AFFCORE_GEOIP_DB / AFFCORE_GEOIP_ASN_DB at GeoLite2/GeoIP2 files instead.
+GEOIP_DIR := data/geoip
+
+geoip: $(GEOIP_DIR)/country.mmdb $(GEOIP_DIR)/asn.mmdb
+
+$(GEOIP_DIR)/country.mmdb:
+	@if ! command -v npm >/dev/null 2>&1; then echo "npm not found: no GeoIP country database (install npm, or set AFFCORE_GEOIP_DB)"; exit 0; fi; \
+	mkdir -p $(GEOIP_DIR) && tmp=$$(mktemp -d) && cd $$tmp && \
+	npm pack --silent @ip-location-db/geo-whois-asn-country-mmdb >/dev/null && \
+	tar xzf *.tgz package/geo-whois-asn-country.mmdb && mv package/geo-whois-asn-country.mmdb $(CURDIR)/$@ && \
+	cd $(CURDIR) && rm -rf $$tmp && echo "geoip: $@"
+
+$(GEOIP_DIR)/asn.mmdb:
+	@if ! command -v npm >/dev/null 2>&1; then echo "npm not found: no GeoIP ASN database (install npm, or set AFFCORE_GEOIP_ASN_DB)"; exit 0; fi; \
+	mkdir -p $(GEOIP_DIR) && tmp=$$(mktemp -d) && cd $$tmp && \
+	npm pack --silent @ip-location-db/asn >/dev/null && tar xzf *.tgz package/asn-ipv4.csv package/asn-ipv6.csv && \
+	cd $(CURDIR) && $(GO) run ./core/geo/internal/asn2mmdb -out $@ $$tmp/package/asn-ipv4.csv $$tmp/package/asn-ipv6.csv && \
+	rm -rf $$tmp && echo "geoip: $@"
 
 clean:
 	rm -rf bin web/ui/static/vendor web/ui/node_modules

@@ -15,6 +15,7 @@ import (
 	"github.com/affcore/affcore/core/mailer"
 	"github.com/affcore/affcore/core/postgres"
 	"github.com/affcore/affcore/core/secret"
+	"github.com/affcore/affcore/core/stats"
 	"github.com/affcore/affcore/web"
 	"github.com/affcore/affcore/web/ui"
 )
@@ -24,22 +25,28 @@ import (
 type app struct {
 	handler *web.Server
 	workers []func(ctx context.Context)
+	closers []func() // after the workers stopped
 	money   *money
 }
 
 // run starts the workers; the returned wait blocks until all have returned
-// after ctx is cancelled.
+// after ctx is cancelled, then releases what they used.
 func (a *app) run(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	for _, w := range a.workers {
 		wg.Go(func() { w(ctx) })
 	}
-	return wg.Wait
+	return func() {
+		wg.Wait()
+		for _, c := range a.closers {
+			c()
+		}
+	}
 }
 
 // newApp builds every service on the given infrastructure. It is shared by
 // `affcore serve` and the end-to-end tests.
-func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, log *slog.Logger) (*app, error) {
+func newApp(ctx context.Context, cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, log *slog.Logger) (*app, error) {
 	clock := core.SystemClock{}
 	a := &app{}
 
@@ -64,6 +71,15 @@ func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, lo
 	money := newMoney(in.db, in.bus, clock, nil, log)
 	a.money = money
 	a.workers = append(a.workers, func(ctx context.Context) { money.start(ctx, in.bus)() })
+	// Tracking: catalogue, click path and ingest, conversions, stats.
+	trk, err := newTracking(ctx, cfg, in.db, in.bus, log)
+	if err != nil {
+		return nil, err
+	}
+	a.workers = append(a.workers, trk.workers...)
+	a.closers = append(a.closers, trk.closers...)
+	trk.stats = stats.NewService(postgres.NewStatsStore(in.db), postgres.NewLedgerPayouts(in.db))
+
 	// Web UI.
 	assets, err := ui.New()
 	if err != nil {
@@ -81,7 +97,7 @@ func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, lo
 			{Name: "postgres", Check: in.pgCheck},
 			{Name: "nats", Check: in.bus.Check},
 		},
-		ClientIP:        clientIP(cfg),
+		ClientIP:        web.TrustedClientIP(cfg.TrustedProxies),
 		Auth:            ids,
 		Identity:        ids,
 		Audit:           auditLog,
@@ -92,6 +108,11 @@ func newApp(cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, lo
 		Commission:      money.commission,
 		Payouts:         money.payouts,
 		UI:              assets,
+		Catalog:         trk.catalog,
+		Tracker:         trk.tracker,
+		Links:           trk.links,
+		Conversions:     trk.conversions,
+		Stats:           trk.stats,
 	})
 	return a, nil
 }

@@ -43,7 +43,7 @@ func newTestApp(t *testing.T) *testApp {
 	ta := &testApp{t: t, in: in}
 	ta.srv = httptest.NewUnstartedServer(nil)
 	cfg := Config{BaseURL: "http://" + ta.srv.Listener.Addr().String(), AllowPrivateOutbound: true, argon: cheapArgon, rateLimitFactor: 100}
-	a, err := newApp(cfg, in, box, prometheus.NewRegistry(), coretest.Logger())
+	a, err := newApp(context.Background(), cfg, in, box, prometheus.NewRegistry(), coretest.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/affcore/affcore/web"
 )
 
 func TestClientIP_TrustedProxies(t *testing.T) {
@@ -11,7 +13,7 @@ func TestClientIP_TrustedProxies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ip := clientIP(cfg)
+	ip := web.TrustedClientIP(cfg.TrustedProxies)
 	cases := []struct{ peer, xff, want string }{
 		{"203.0.113.9:1234", "1.2.3.4", "203.0.113.9"},             // untrusted peer: header ignored
 		{"10.1.1.1:1234", "1.2.3.4", "1.2.3.4"},                    // trusted proxy

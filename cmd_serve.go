@@ -54,7 +54,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a, err := newApp(cfg, in, box, reg, log)
+	a, err := newApp(ctx, cfg, in, box, reg, log)
 	if err != nil {
 		return err
 	}

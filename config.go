@@ -39,6 +39,10 @@ type Config struct {
 	argon identity.ArgonParams
 	// rateLimitFactor raises the per-IP auth limits; only tests set it.
 	rateLimitFactor int
+	// Tracking area.
+	GeoIPDB       string // location database (GeoIP2/GeoLite2 City or Country, or ip-location-db country)
+	GeoIPASNDB    string // ASN database (GeoLite2-ASN or compatible)
+	IngestWorkers int
 }
 
 // setting is one row of the settings table: flag, environment variable,
@@ -165,6 +169,23 @@ func settings() []setting {
 				return errors.New("want an email address")
 			}
 			c.SMTPFrom = v
+			return nil
+		}},
+		// Tracking area.
+		{flag: "geoip-db", env: "AFFCORE_GEOIP_DB", def: "", usage: "MaxMind-format location database (GeoLite2/GeoIP2 City or Country); empty uses <data-dir>/geoip/country.mmdb when present (make geoip fetches it)", parse: func(c *Config, v string) error {
+			c.GeoIPDB = v
+			return nil
+		}},
+		{flag: "geoip-asn-db", env: "AFFCORE_GEOIP_ASN_DB", def: "", usage: "MaxMind-format ASN database (GeoLite2-ASN); empty uses <data-dir>/geoip/asn.mmdb when present", parse: func(c *Config, v string) error {
+			c.GeoIPASNDB = v
+			return nil
+		}},
+		{flag: "ingest-workers", env: "AFFCORE_INGEST_WORKERS", def: "2", usage: "parallel batches writing clicks from the stream to PostgreSQL", parse: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 64 {
+				return errors.New("want a number from 1 to 64")
+			}
+			c.IngestWorkers = n
 			return nil
 		}},
 		{flag: "pg-bin-dir", env: "AFFCORE_PG_BIN_DIR", def: "", usage: "directory with initdb and postgres; empty searches PATH and /usr/lib/postgresql/*/bin", parse: func(c *Config, v string) error {

@@ -49,7 +49,35 @@ func seedTenantA(ta *testApp, owner string) tenantFixture {
 	add("/api/v1/team", team.Members[0].ID)
 	f.markers = append(f.markers, "seed-partner@a.test", "seed-invite@a.test", "seed-member@a.test", "seed-key-a")
 	seedMoney(ta, owner, partnerID, &f, add)
+	seedTracking(ta, owner, partnerID, &f, add)
 	return f
+}
+
+// seedTracking creates tenant A's catalogue, grants an offer to the seed
+// partner, and records a click and a conversion through the public paths.
+func seedTracking(ta *testApp, owner, partnerID string, f *tenantFixture, add func(prefix, id string)) {
+	var offer, landing, source, campaign struct{ ID string }
+	ta.must(201, "POST", "/api/v1/offers", owner, map[string]any{"name": "seed-offer-a", "url": "https://shop.a.test/?c={click_id}",
+		"payout": "3.30", "currency": "USD"}, &offer)
+	add("/api/v1/offers", offer.ID)
+	ta.must(201, "POST", "/api/v1/landings", owner, map[string]any{"name": "seed-landing-a", "url": "https://land.a.test/"}, &landing)
+	add("/api/v1/landings", landing.ID)
+	ta.must(201, "POST", "/api/v1/sources", owner, map[string]any{"name": "seed-source-a"}, &source)
+	add("/api/v1/sources", source.ID)
+	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": "seed-campaign-a", "offer_id": offer.ID,
+		"landing_id": landing.ID, "source_id": source.ID}, &campaign)
+	add("/api/v1/campaigns", campaign.ID)
+	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
+	var click struct {
+		ClickID string `json:"click_id"`
+	}
+	ta.must(200, "POST", "/api/v1/track?campaign_id="+campaign.ID, "", map[string]any{}, &click)
+	var me struct {
+		PostbackToken string `json:"postback_token"`
+	}
+	ta.must(200, "GET", "/api/v1/me", owner, nil, &me)
+	ta.must(200, "GET", "/api/v1/postback?token="+me.PostbackToken+"&click_id="+click.ClickID+"&payout=99.99&tx_id=seed-tx-a", "", nil, nil)
+	f.markers = append(f.markers, "seed-offer-a", "seed-landing-a", "seed-source-a", "seed-campaign-a", "shop.a.test", click.ClickID, "seed-tx-a", "99.99")
 }
 
 // seedMoney books a commission for the seed partner through the real bus

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/go-chi/chi/v5"
 
@@ -89,11 +88,4 @@ func (s *Server) fillMe(r *http.Request, p access.Principal, v *meView) error {
 		v.Email, v.Name, v.TwoFactor = u.Email, u.Name, u.TOTPEnabled
 	}
 	return nil
-}
-
-// PostbackURL is the tenant's conversion postback URL with its token and the
-// usual network macros, ready to paste into an affiliate network.
-func PostbackURL(baseURL, token string) string {
-	return baseURL + "/api/v1/postback?token=" + url.QueryEscape(token) +
-		"&click_id={click_id}&payout={payout}&currency={currency}&status={status}&tx_id={tx_id}"
 }

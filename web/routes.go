@@ -39,6 +39,14 @@ var PublicRoutes = map[string]bool{
 	"GET /app/*":                true,
 	"GET /p/{slug}":             true,
 	"GET /p/{slug}/*":           true,
+
+	// Tracking: the click path and conversion postbacks (the postback
+	// authenticates with the tenant's postback token, not a session).
+	"GET /c/{token}":                  true,
+	"GET /api/v1/track/{campaign_id}": true,
+	"POST /api/v1/track":              true,
+	"GET /api/v1/postback":            true,
+	"POST /api/v1/postback":           true,
 }
 
 // AnyCallerRoutes lists the authenticated routes open to every caller —
@@ -150,6 +158,58 @@ func (s *Server) routes() chi.Router {
 		r.With(s.requirePartner).Post("/api/v1/me/payouts/{id}/cancel", handlePayoutCancel(s, pay))
 		r.With(s.requirePartner).Get("/api/v1/me/payout-method", handleMethodGet(s, pay))
 		r.With(s.requirePartner).Put("/api/v1/me/payout-method", handleMethodPut(s, pay))
+	})
+	// Tracking area: the public click path and postbacks; the catalogue,
+	// partner access to offers, the partner portal's offers, links and stats;
+	// conversions and stats.
+	r.Group(func(r chi.Router) {
+		d := s.deps
+		// Public: the click path and postbacks.
+		r.Get("/c/{token}", s.handleClick(d.Tracker))
+		r.Get("/api/v1/track/{campaign_id}", s.handleClick(d.Tracker))
+		r.Post("/api/v1/track", s.handleTrackServer(d.Tracker))
+		r.Get("/api/v1/postback", s.handlePostback(d.Conversions))
+		r.Post("/api/v1/postback", s.handlePostback(d.Conversions))
+
+		// Tracking area: authenticated advertiser and partner routes.
+		r.Group(func(r chi.Router) {
+			r.Use(s.authenticate, s.audited)
+			scope := func(sc access.Scope) chi.Router { return r.With(s.requireScope(sc)) }
+			scope(access.OffersRead).Get("/api/v1/offers", s.handleOfferList(d.Catalog))
+			scope(access.OffersWrite).Post("/api/v1/offers", s.handleOfferCreate(d.Catalog))
+			scope(access.OffersRead).Get("/api/v1/offers/{id}", s.handleOfferGet(d.Catalog))
+			scope(access.OffersWrite).Put("/api/v1/offers/{id}", s.handleOfferUpdate(d.Catalog))
+			scope(access.OffersWrite).Delete("/api/v1/offers/{id}", s.handleOfferDelete(d.Catalog))
+
+			scope(access.CampaignsRead).Get("/api/v1/landings", s.handleLandingList(d.Catalog))
+			scope(access.CampaignsWrite).Post("/api/v1/landings", s.handleLandingCreate(d.Catalog))
+			scope(access.CampaignsRead).Get("/api/v1/landings/{id}", s.handleLandingGet(d.Catalog))
+			scope(access.CampaignsWrite).Put("/api/v1/landings/{id}", s.handleLandingUpdate(d.Catalog))
+			scope(access.CampaignsWrite).Delete("/api/v1/landings/{id}", s.handleLandingDelete(d.Catalog))
+
+			scope(access.CampaignsRead).Get("/api/v1/sources", s.handleSourceList(d.Catalog))
+			scope(access.CampaignsWrite).Post("/api/v1/sources", s.handleSourceCreate(d.Catalog))
+			scope(access.CampaignsRead).Get("/api/v1/sources/{id}", s.handleSourceGet(d.Catalog))
+			scope(access.CampaignsWrite).Put("/api/v1/sources/{id}", s.handleSourceUpdate(d.Catalog))
+			scope(access.CampaignsWrite).Delete("/api/v1/sources/{id}", s.handleSourceDelete(d.Catalog))
+
+			scope(access.CampaignsRead).Get("/api/v1/campaigns", s.handleCampaignList(d.Catalog))
+			scope(access.CampaignsWrite).Post("/api/v1/campaigns", s.handleCampaignCreate(d.Catalog))
+			scope(access.CampaignsRead).Get("/api/v1/campaigns/{id}", s.handleCampaignGet(d.Catalog))
+			scope(access.CampaignsWrite).Put("/api/v1/campaigns/{id}", s.handleCampaignUpdate(d.Catalog))
+			scope(access.CampaignsWrite).Delete("/api/v1/campaigns/{id}", s.handleCampaignDelete(d.Catalog))
+
+			scope(access.PartnersWrite).Put("/api/v1/partners/{id}/offers", s.handleGrantsPut(d.Catalog))
+
+			scope(access.ReportsRead).Get("/api/v1/conversions", s.handleConversionList(d.Conversions))
+			scope(access.ReportsRead).Get("/api/v1/postbacks/incoming", s.handlePostbackLog(d.Conversions))
+			scope(access.ReportsRead).Get("/api/v1/stats", s.handleStats(d.Stats, false))
+
+			partner := r.With(s.requirePartner)
+			partner.Get("/api/v1/me/offers", s.handleMyOffers(d.Catalog))
+			partner.Post("/api/v1/me/links", s.handleMyLink(d.Catalog, d.Links))
+			partner.Get("/api/v1/me/stats", s.handleStats(d.Stats, true))
+		})
 	})
 	return r
 }

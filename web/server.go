@@ -14,11 +14,15 @@ import (
 
 	"github.com/affcore/affcore/core/access"
 	"github.com/affcore/affcore/core/audit"
+	"github.com/affcore/affcore/core/catalog"
+	"github.com/affcore/affcore/core/click"
 	"github.com/affcore/affcore/core/commission"
+	"github.com/affcore/affcore/core/conversion"
 	"github.com/affcore/affcore/core/identity"
 	"github.com/affcore/affcore/core/ledger"
 	"github.com/affcore/affcore/core/mailer"
 	"github.com/affcore/affcore/core/payout"
+	"github.com/affcore/affcore/core/stats"
 	"github.com/affcore/affcore/web/ui"
 )
 
@@ -65,6 +69,12 @@ type Deps struct {
 
 	// Web UI: the embedded cabinet and partner portal (nil serves no pages).
 	UI *ui.Assets
+	// Tracking area: catalogue, partner links, the click path, conversions in, stats.
+	Catalog     *catalog.Service
+	Tracker     *click.Tracker
+	Links       *click.Signer
+	Conversions *conversion.Service
+	Stats       *stats.Service
 }
 
 // Server is the HTTP handler for everything affcore serves.

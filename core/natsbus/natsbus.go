@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -37,6 +38,8 @@ type Bus struct {
 	JS   jetstream.JetStream
 	srv  *server.Server
 	log  *slog.Logger
+	// streams caches stream handles (direct reads on the postback path).
+	streams sync.Map
 }
 
 // Open starts the embedded server (when cfg.URL is empty) and connects.
@@ -70,7 +73,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Bus, error) {
 		return nil, fmt.Errorf("connect to nats %s: %w", url, err)
 	}
 	b.Conn = nc
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(10*time.Second), jetstream.WithPublishAsyncMaxPending(16384))
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)

@@ -1,0 +1,396 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/catalog"
+	"github.com/affcore/affcore/core/click"
+	"github.com/affcore/affcore/core/coretest"
+	"github.com/affcore/affcore/core/event"
+	"github.com/affcore/affcore/core/geo/geotest"
+	"github.com/affcore/affcore/core/pgserver"
+	"github.com/affcore/affcore/core/postgres"
+	"github.com/affcore/affcore/core/stats"
+)
+
+// The tracking figures of `make bench`: one run on this machine, load
+// generated on loopback by this file.
+//
+//	go test -run '^$' -bench BenchmarkTrackingFigures -benchtime 1x .
+
+const (
+	benchConns    = 64
+	benchDuration = 3 * time.Second
+	benchUA       = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+func benchClient() *http.Client {
+	return &http.Client{
+		Transport:     &http.Transport{MaxIdleConnsPerHost: benchConns * 2, MaxConnsPerHost: benchConns * 2, DisableCompression: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       10 * time.Second,
+	}
+}
+
+// closedLoop sends requests from conns workers for d and returns the rate of
+// answers with status want (per second).
+func closedLoop(url string, conns int, d time.Duration, want int) float64 {
+	client := benchClient()
+	var n atomic.Int64
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Go(func() {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header.Set("User-Agent", benchUA)
+			for time.Now().Before(stop) {
+				res, err := client.Do(req)
+				if err != nil {
+					continue
+				}
+				res.Body.Close()
+				if res.StatusCode == want {
+					n.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return float64(n.Load()) / d.Seconds()
+}
+
+// openLoop sends rate requests per second for d on a fixed schedule and
+// returns the latency percentiles, measured from each request's scheduled
+// time (so a stall counts against every request it delayed).
+func openLoop(url string, rate float64, d time.Duration) (p50, p99 time.Duration, errs int) {
+	client := benchClient()
+	total := int(rate * d.Seconds())
+	lat := make([]time.Duration, total)
+	start := time.Now().Add(50 * time.Millisecond)
+	var next atomic.Int64
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	for range benchConns * 2 {
+		wg.Go(func() {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header.Set("User-Agent", benchUA)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= total {
+					return
+				}
+				at := start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+				time.Sleep(time.Until(at))
+				res, err := client.Do(req)
+				if err != nil || res.StatusCode != http.StatusFound {
+					failed.Add(1)
+				}
+				if err == nil {
+					res.Body.Close()
+				}
+				lat[i] = time.Since(at)
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(lat)
+	return lat[len(lat)/2], lat[len(lat)*99/100], int(failed.Load())
+}
+
+// bareServer is the baseline: net/http answering every request with a 302.
+func bareServer(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Location", "https://shop.example/?cid=clk_0")
+		w.WriteHeader(http.StatusFound)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	b.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// benchSetup prepares a database with one tenant, offer and campaign.
+type benchSetup struct {
+	db       *postgres.DB
+	url      string
+	tenant   core.TenantID
+	campaign string
+	token    string
+}
+
+// benchDB starts a private PostgreSQL cluster with the default (durable)
+// settings, as affcore serve runs it, and returns a migrated pool on it.
+// (The test harness's clusters run with fsync off, which would flatter.)
+func benchDB(b *testing.B) (*postgres.DB, string) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil { // reachable by the postgres user when root
+		b.Fatal(err)
+	}
+	srv, err := pgserver.Start(ctx, pgserver.Config{Dir: filepath.Join(dir, "pg"), Database: "affcore"}, coretest.Logger())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = srv.Stop(context.Background()) })
+	db, err := postgres.Open(ctx, postgres.Config{URL: srv.URL(), MaxConns: 16}, coretest.Logger())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(db.Close)
+	if err := db.Migrate(ctx, coretest.Logger()); err != nil {
+		b.Fatal(err)
+	}
+	return db, srv.URL()
+}
+
+func newBenchSetup(b *testing.B) *benchSetup {
+	ctx := context.Background()
+	db, url := benchDB(b)
+	s := &benchSetup{url: url}
+	s.db, s.tenant = db, coretest.Tenant(b, db)
+	_ = db.Pool.QueryRow(ctx, `SELECT postback_token FROM tenants WHERE id=$1`, s.tenant).Scan(&s.token)
+	cat := catalog.NewService(postgres.NewCatalogStore(db), nil, core.SystemClock{})
+	o, err := cat.CreateOffer(ctx, s.tenant, catalog.Offer{Name: "O", URL: "https://shop.example/?cid={click_id}&s1={sub1}&geo={country}", Payout: core.MustParseDecimal("2")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := cat.CreateCampaign(ctx, s.tenant, catalog.Campaign{Name: "C", OfferID: o.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.campaign = c.ID
+	return s
+}
+
+func BenchmarkTrackingFigures(b *testing.B) {
+	for b.Loop() {
+		trackingFigures(b)
+	}
+}
+
+func trackingFigures(b *testing.B) {
+	loadBefore, _ := os.ReadFile("/proc/loadavg")
+	bareURL := bareServer(b)
+
+	s := newBenchSetup(b)
+	addr := freeAddrB(b)
+	startBinaryEnv(b, filepath.Join(b.TempDir(), "data"), addr, "DATABASE_URL="+s.url,
+		"AFFCORE_GEOIP_DB="+geotest.CityDB(b, geotest.Places), "AFFCORE_GEOIP_ASN_DB="+geotest.ASNDB(b, geotest.Places),
+		"AFFCORE_TRUSTED_PROXIES=127.0.0.1")
+	waitReadyB(b, addr)
+	clickURL := "http://" + addr + "/api/v1/track/" + s.campaign + "?sub1=bench&gclid=abc"
+	// Alternate short rounds of the two servers, so that other work on the
+	// machine weighs on both alike.
+	var bare, full float64
+	for range 4 {
+		bare += closedLoop(bareURL, benchConns, benchDuration/4, http.StatusFound) / 4
+		full += closedLoop(clickURL, benchConns, benchDuration/4, http.StatusFound) / 4
+	}
+	p50, p99, errs := openLoop(clickURL, full/2, benchDuration)
+	visible := timeToStats(b, s, addr)
+	postbacks := postbackRate(b, s, addr)
+	ingest := ingestRate(b)
+
+	b.ReportMetric(bare, "bare_302/s")
+	b.ReportMetric(full, "clicks/s")
+	b.ReportMetric(full/bare, "ratio")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms@50%")
+	b.ReportMetric(ingest, "ingest_clicks/s")
+	b.ReportMetric(visible.Seconds(), "click_to_stats_s")
+	b.ReportMetric(postbacks, "postbacks/s")
+	fmt.Printf("\ntracking figures (2 cores shared, load generator on loopback, %d connections; load average before: %s)\n",
+		benchConns, strings.Join(strings.Fields(string(loadBefore) + " ? ? ?")[:3], " "))
+	fmt.Printf("  bare net/http 302:            %8.0f req/s\n", bare)
+	fmt.Printf("  click redirect (full path):   %8.0f clicks/s   ratio %.2f (goal >= 0.5)\n", full, full/bare)
+	fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms (goal <= 5 ms), %d errors\n", full/2,
+		float64(p50.Microseconds())/1000, float64(p99.Microseconds())/1000, errs)
+	fmt.Printf("  ingest into PostgreSQL:       %8.0f clicks/s (goal >= 100000)\n", ingest)
+	fmt.Printf("  redirect → visible in stats:  %8.3f s (worst of 10; goal <= 2 s)\n", visible.Seconds())
+	fmt.Printf("  postbacks end to end:         %8.0f conversions/s (goal >= 5000)\n", postbacks)
+}
+
+func freeAddrB(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitReadyB(b *testing.B, addr string) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return
+			}
+		}
+	}
+	b.Fatalf("%s not ready", addr)
+}
+
+// timeToStats clicks once at a time and measures, ten times, how long after
+// the 302 the stats (the rollups the stats API reads) count the click.
+func timeToStats(b *testing.B, s *benchSetup, addr string) time.Duration {
+	ctx := context.Background()
+	st := postgres.NewStatsStore(s.db)
+	svc := stats.NewService(st, st)
+	clicks := func() int64 {
+		rows, err := svc.Query(ctx, s.tenant, stats.Query{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return rows[0].Clicks
+	}
+	// Let ingest catch up with the load phases first.
+	for prev := int64(-1); ; time.Sleep(200 * time.Millisecond) {
+		n := clicks()
+		if n == prev {
+			break
+		}
+		prev = n
+	}
+	client := benchClient()
+	var worst time.Duration
+	for range 10 {
+		before := clicks()
+		res, err := client.Get("http://" + addr + "/api/v1/track/" + s.campaign)
+		if err != nil || res.StatusCode != http.StatusFound {
+			b.Fatalf("click: %v", err)
+		}
+		res.Body.Close()
+		start := time.Now()
+		for clicks() <= before {
+			if time.Since(start) > 30*time.Second {
+				b.Fatal("click never visible in stats")
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		worst = max(worst, time.Since(start))
+	}
+	return worst
+}
+
+// postbackRate makes clicks, then fires one postback per click from
+// benchConns workers and returns the rate of created conversions.
+func postbackRate(b *testing.B, s *benchSetup, addr string) float64 {
+	client := benchClient()
+	const n = 20000
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range benchConns {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				res, err := client.Post("http://"+addr+"/api/v1/track?campaign_id="+s.campaign, "", nil)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				var v struct {
+					ClickID string `json:"click_id"`
+				}
+				_ = json.NewDecoder(res.Body).Decode(&v)
+				res.Body.Close()
+				ids[i] = v.ClickID
+			}
+		})
+	}
+	wg.Wait()
+	var created atomic.Int64
+	next.Store(0)
+	start := time.Now()
+	for range benchConns {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				res, err := client.Get("http://" + addr + "/api/v1/postback?token=" + s.token + "&click_id=" + ids[i] + "&payout=5&tx_id=T" + ids[i])
+				if err != nil {
+					continue
+				}
+				var v struct{ Result string }
+				_ = json.NewDecoder(res.Body).Decode(&v)
+				res.Body.Close()
+				if v.Result == "created" {
+					created.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if created.Load() != n {
+		b.Errorf("%d of %d postbacks created a conversion", created.Load(), n)
+	}
+	return float64(created.Load()) / time.Since(start).Seconds()
+}
+
+// ingestRate fills a click stream with 200,000 clicks, then times the ingest
+// workers (2, as in serve) moving them into PostgreSQL.
+func ingestRate(b *testing.B) float64 {
+	ctx := context.Background()
+	db, _ := benchDB(b)
+	bus := coretest.NATS(b)
+	if err := bus.EnsureStreams(ctx, event.Streams()); err != nil {
+		b.Fatal(err)
+	}
+	const n = 200_000
+	now := time.Now().UTC()
+	var wg sync.WaitGroup
+	for w := range benchConns {
+		wg.Go(func() {
+			for i := w; i < n; i += benchConns {
+				at := now.Add(time.Duration(i) * time.Microsecond).Truncate(time.Millisecond)
+				c := event.Click{ID: core.NewIDAt("clk", at), TenantID: "ten_bench", At: at, CampaignID: "cmp_" + fmt.Sprint(i%20),
+					OfferID: "off_1", IP: fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), UserAgent: benchUA,
+					Device: "mobile", OS: "iOS", Browser: "Safari", Country: "GB", Subs: [5]string{"bench"}, Route: "offer"}
+				payload, _ := json.Marshal(c)
+				if err := bus.Publish(ctx, event.ClickSubject(c.TenantID, c.ID), payload, c.ID); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if b.Failed() {
+		b.FailNow()
+	}
+	puller, err := bus.Puller(ctx, event.ClicksStream.Name, "ingest", time.Minute)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := click.NewIngester(puller, postgres.NewClickStore(db), click.IngestConfig{Workers: 2}, coretest.Logger())
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	start := time.Now()
+	go func() { in.Run(rctx); close(done) }()
+	var count int64
+	for deadline := time.Now().Add(5 * time.Minute); count < n; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatalf("only %d of %d clicks ingested in 5 minutes", count, n)
+		}
+		if err := db.Pool.QueryRow(ctx, `SELECT coalesce(sum(clicks), 0) FROM click_stats_hourly WHERE tenant_id='ten_bench'`).Scan(&count); err != nil {
+			b.Fatal(err)
+		}
+	}
+	took := time.Since(start)
+	cancel()
+	<-done
+	return n / took.Seconds()
+}

@@ -1,0 +1,91 @@
+package event
+
+import (
+	"context"
+	"time"
+
+	"github.com/affcore/affcore/core"
+)
+
+// ClickRecorded is the subject family of recorded clicks. Each click has its
+// own subject, ClickSubject(tenant, id), so a postback that arrives before
+// ingest has written the click to PostgreSQL can still find it in the stream.
+const ClickRecorded = "click.recorded.v1"
+
+// CatalogChanged is a plain (not JetStream) NATS subject: a tenant's
+// catalogue changed and every node reloads its click snapshot.
+const CatalogChanged = "catalog.changed.v1"
+
+// ClickSubject returns the subject of one click.
+func ClickSubject(tenant core.TenantID, clickID string) string {
+	return Subject(tenant, ClickRecorded) + "." + clickID
+}
+
+// ClicksStream holds clicks from the redirect until ingest has written them
+// to PostgreSQL. It is a work queue: ingest's acknowledgement (sent after its
+// transaction committed) removes a click. MaxAge bounds how long clicks wait
+// if ingest cannot write at all.
+var ClicksStream = Stream{
+	Name:       "CLICKS",
+	Subjects:   []string{Prefix + ".*." + ClickRecorded + ".*"},
+	MaxAge:     7 * 24 * time.Hour,
+	WorkQueue:  true,
+	Duplicates: 2 * time.Minute,
+}
+
+// Click is a recorded click: the ClickRecorded payload and the row ingest
+// writes. ID is made by core.NewID("clk") at At (millisecond precision), so
+// the id alone tells the click's day partition.
+type Click struct {
+	ID         string        `json:"id"`
+	TenantID   core.TenantID `json:"tenant_id"`
+	At         time.Time     `json:"at"`
+	CampaignID string        `json:"campaign_id"`
+	OfferID    string        `json:"offer_id"`
+	PartnerID  string        `json:"partner_id,omitempty"`
+	SourceID   string        `json:"source_id,omitempty"`
+	LandingID  string        `json:"landing_id,omitempty"`
+	IP         string        `json:"ip,omitempty"`
+	UserAgent  string        `json:"user_agent,omitempty"`
+	Device     string        `json:"device,omitempty"` // desktop, mobile, tablet, tv, bot, other
+	OS         string        `json:"os,omitempty"`
+	Browser    string        `json:"browser,omitempty"`
+	Country    string        `json:"country,omitempty"`
+	Region     string        `json:"region,omitempty"`
+	City       string        `json:"city,omitempty"`
+	ASN        uint32        `json:"asn,omitempty"`
+	Referrer   string        `json:"referrer,omitempty"`
+	Subs       [5]string     `json:"subs"`
+	GCLID      string        `json:"gclid,omitempty"`
+	FBCLID     string        `json:"fbclid,omitempty"`
+	TTCLID     string        `json:"ttclid,omitempty"`
+	// Params holds every other query parameter of the click.
+	Params map[string]string `json:"params,omitempty"`
+	// Route is "offer", or why the fallback URL was used: "paused", "cap", "country".
+	Route string `json:"route"`
+	// Score is the click's quality score 0–100 (higher is worse); Fraud is
+	// set when it reached the fraud threshold.
+	Score   int      `json:"score"`
+	Reasons []string `json:"reasons,omitempty"`
+	Fraud   bool     `json:"fraud"`
+}
+
+// Message is one message taken from a stream.
+type Message interface {
+	Data() []byte
+}
+
+// Fetcher takes batches of messages from a durable stream consumer.
+type Fetcher interface {
+	// Fetch returns up to max messages, waiting at most wait for the first.
+	Fetch(ctx context.Context, max int, wait time.Duration) ([]Message, error)
+	// Done acknowledges handled messages (on a work queue stream, that
+	// removes them). Messages never acknowledged are delivered again.
+	Done(ctx context.Context, msgs []Message) error
+}
+
+// LastGetter reads the last message stored on a subject.
+type LastGetter interface {
+	// LastMsg returns the data of the last message on subject, or found=false.
+	LastMsg(ctx context.Context, stream, subject string) (data []byte, found bool, err error)
+}

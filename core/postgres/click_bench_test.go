@@ -1,0 +1,34 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/coretest"
+	"github.com/affcore/affcore/core/event"
+	"github.com/affcore/affcore/core/postgres"
+)
+
+// BenchmarkWriteClicks measures one ingest transaction of 5000 new clicks.
+func BenchmarkWriteClicks(b *testing.B) {
+	db := coretest.DB(b)
+	s := postgres.NewClickStore(db)
+	now := time.Now().UTC()
+	i := 0
+	batch := make([]event.Click, 5000)
+	for b.Loop() {
+		for j := range batch {
+			at := now.Add(time.Duration(i) * time.Microsecond).Truncate(time.Millisecond)
+			batch[j] = event.Click{ID: core.NewIDAt("clk", at), TenantID: "ten_b", At: at, CampaignID: fmt.Sprint("cmp_", i%20),
+				OfferID: "off_1", IP: fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), Device: "mobile", Country: "GB", Route: "offer"}
+			i++
+		}
+		if err := s.WriteClicks(context.Background(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "clicks/s")
+}
