@@ -68,8 +68,8 @@ func TestClassifyStatus(t *testing.T) {
 func TestRedactURL(t *testing.T) {
 	cases := map[string]string{
 		"https://p.example/pb?cid=1&token=abc&api_key=k&x_signature=s&sum=2": "https://p.example/pb?cid=1&token=redacted&api_key=redacted&x_signature=redacted&sum=2",
-		"https://user:pw@p.example/pb":                                      "https://redacted@p.example/pb",
-		"https://p.example/pb/{click_id}":                                   "https://p.example/pb/%7Bclick_id%7D",
+		"https://user:pw@p.example/pb":                                       "https://redacted@p.example/pb",
+		"https://p.example/pb/{click_id}":                                    "https://p.example/pb/%7Bclick_id%7D",
 	}
 	for in, want := range cases {
 		if got := postback.RedactURL(in); got != want {
