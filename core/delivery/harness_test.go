@@ -86,7 +86,7 @@ func newEnv(t testing.TB, cfg delivery.Config) *env {
 	client := outbound.NewClient(outbound.Config{AllowPrivate: true, Timeout: cfg.Timeout, MaxConnsPerHost: 32})
 	sender := delivery.NewSender(client, formatter{}, secrets, max(cfg.Timeout, time.Second))
 	e.svc = postback.NewService(postback.Deps{Store: e.store, Secrets: secrets, Templates: formatter{},
-		Hosts: func(ctx context.Context, h string) error { return outbound.CheckURLHost(ctx, h, true) },
+		Hosts:  func(ctx context.Context, h string) error { return outbound.CheckURLHost(ctx, h, true) },
 		Sender: sender, Policy: cfg.Policy, Log: coretest.Logger()})
 	runCtx, cancel := context.WithCancel(ctx)
 	r, err := delivery.Start(runCtx, cfg, delivery.Deps{JS: e.bus.JS, Store: e.store, Sender: sender, Log: coretest.Logger()})
