@@ -39,10 +39,11 @@ type Config struct {
 	// (scheme, host and port); default 16.
 	PerReceiver int
 	// QueuePerReceiver is how many jobs may wait for one receiver before
-	// more are deferred; default 1024.
+	// more are deferred; default 4096.
 	QueuePerReceiver int
-	// MaxQueueWait is how long a job may wait in its receiver's queue
-	// before it is deferred; default 15s.
+	// MaxQueueWait is how long a job may wait in its receiver's queue: a
+	// job that would wait longer (judged by the receiver's recent latency)
+	// is deferred instead, and one that did is deferred by a sweeper; default 15s.
 	MaxQueueWait time.Duration
 	// MaxInFlight bounds the jobs this node holds; default 8192.
 	MaxInFlight int
@@ -69,10 +70,10 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	def(&c.PerReceiver, 16)
-	def(&c.QueuePerReceiver, 1024)
+	def(&c.QueuePerReceiver, 4096)
 	def(&c.MaxInFlight, 8192)
 	def(&c.Batch, 256)
-	def(&c.Writers, 2)
+	def(&c.Writers, 4)
 	defDur(&c.Timeout, 10*time.Second)
 	defDur(&c.MaxQueueWait, 15*time.Second)
 	defDur(&c.SchedulerInterval, 200*time.Millisecond)

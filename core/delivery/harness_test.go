@@ -165,12 +165,13 @@ type receiver struct {
 	srv     *httptest.Server
 	mu      sync.Mutex
 	hits    []hit
+	counts  map[string]int // requests per idempotency id
 	effects map[string]int
 	answer  func(id string, n int) int // status for the n-th request with id (1-based)
 }
 
 func newReceiver(t testing.TB, answer func(id string, n int) int) *receiver {
-	rc := &receiver{effects: map[string]int{}, answer: answer}
+	rc := &receiver{effects: map[string]int{}, counts: map[string]int{}, answer: answer}
 	rc.srv = httptest.NewServer(rc)
 	t.Cleanup(rc.srv.Close)
 	return rc
@@ -200,12 +201,8 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := r.Header.Get(format.IdempotencyHeader)
 	rc.mu.Lock()
 	rc.hits = append(rc.hits, hit{id: id, method: r.Method, target: r.RequestURI, body: body, header: r.Header.Clone(), arrived: time.Now()})
-	n := 0
-	for _, h := range rc.hits {
-		if h.id == id {
-			n++
-		}
-	}
+	rc.counts[id]++
+	n := rc.counts[id]
 	rc.effects[id] = 1 // the effect of a logical delivery happens once, however often it arrives
 	answer := rc.answer
 	rc.mu.Unlock()

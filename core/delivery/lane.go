@@ -24,25 +24,33 @@ type item struct {
 //
 // Lock order: Pool.mu before lane.mu; code holding lane.mu takes no other lock.
 type lane struct {
-	limit    int // concurrent sends
-	capacity int // queued jobs
+	limit    int           // concurrent sends
+	capacity int           // queued jobs
+	maxWait  time.Duration // how long a newly queued job may expect to wait
 	mu       sync.Mutex
 	queue    []item
 	active   int
 	closed   bool
 	lastUsed time.Time
+	latency  time.Duration // moving average of this receiver's answers
 }
 
-func newLane(limit, capacity int) *lane {
-	return &lane{limit: limit, capacity: capacity, lastUsed: time.Now()}
+// initialLatency is what a new receiver is assumed to take per request.
+const initialLatency = 50 * time.Millisecond
+
+func newLane(limit, capacity int, maxWait time.Duration) *lane {
+	return &lane{limit: limit, capacity: capacity, maxWait: maxWait, lastUsed: time.Now(), latency: initialLatency}
 }
 
-// offer queues it and calls start when another sender goroutine may run;
-// it reports false when the lane is full or closed.
+// offer queues it and calls start when another sender goroutine may run.
+// It reports false when the lane is closed, full, or the receiver is so
+// slow that the job would wait longer than maxWait: a fast receiver can
+// absorb a burst, a slow one only a few jobs.
 func (l *lane) offer(it item, start func()) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.closed || len(l.queue) >= l.capacity {
+	wait := time.Duration(len(l.queue)+1) * l.latency / time.Duration(l.limit)
+	if l.closed || len(l.queue) >= l.capacity || wait > l.maxWait {
 		return false
 	}
 	l.queue = append(l.queue, it)
@@ -67,6 +75,13 @@ func (l *lane) next() (item, bool) {
 	l.queue[0] = item{}
 	l.queue = l.queue[1:]
 	return it, true
+}
+
+// observe feeds one answer's latency into the moving average.
+func (l *lane) observe(d time.Duration) {
+	l.mu.Lock()
+	l.latency = (4*l.latency + d) / 5
+	l.mu.Unlock()
 }
 
 // expire removes the items queued since before cutoff (they sit at the head).

@@ -101,7 +101,7 @@ func (p *Pool) place(it item) {
 	key := receiverKey(it.job.URL)
 	l := p.lanes[key]
 	if l == nil {
-		l = newLane(p.cfg.PerReceiver, p.cfg.QueuePerReceiver)
+		l = newLane(p.cfg.PerReceiver, p.cfg.QueuePerReceiver, p.cfg.MaxQueueWait)
 		p.lanes[key] = l
 	}
 	placed := len(p.inflight) < p.cfg.MaxInFlight && l.offer(it, func() {
@@ -126,14 +126,15 @@ func (p *Pool) drain(l *lane) {
 		if !ok {
 			return
 		}
-		p.send(it)
+		p.send(l, it)
 	}
 }
 
 // send makes the attempt (not cancelled by shutdown: it is bounded by the
 // request timeout) and queues its result for the log.
-func (p *Pool) send(it item) {
+func (p *Pool) send(l *lane, it item) {
 	sent := p.sender.Send(context.Background(), it.job)
+	l.observe(sent.Attempt.Latency)
 	r := p.cfg.Policy.Decide(it.job, sent, time.Now())
 	p.m.observe(r)
 	if r.Status == postback.StatusFailed {
