@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/affcore/affcore/core/access"
+	"github.com/affcore/affcore/core/postback"
 )
 
 // Checker is a named readiness dependency (PostgreSQL, the bus).
@@ -37,6 +38,9 @@ type Deps struct {
 	BaseURL string
 	// ClientIP returns the caller's IP, honouring X-Forwarded-For only from trusted proxies.
 	ClientIP func(r *http.Request) string
+
+	// Outgoing postbacks: partners' postback settings, tenant webhooks, the delivery log.
+	Postbacks *postback.Service
 }
 
 // Server is the HTTP handler for everything affcore serves.

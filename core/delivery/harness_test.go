@@ -2,9 +2,7 @@ package delivery_test
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -17,39 +15,15 @@ import (
 	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/coretest"
 	"github.com/affcore/affcore/core/delivery"
+	"github.com/affcore/affcore/core/delivery/deliverytest"
 	"github.com/affcore/affcore/core/event"
 	"github.com/affcore/affcore/core/natsbus"
-	"github.com/affcore/affcore/core/outbound"
 	"github.com/affcore/affcore/core/postback"
 	"github.com/affcore/affcore/core/postgres"
-	"github.com/affcore/affcore/core/secret"
 	"github.com/affcore/affcore/plugins/postback/format"
 )
 
 func TestMain(m *testing.M) { coretest.Main(m) }
-
-// formatter runs the default postback-format plugin in process, as the
-// root package wires it.
-type formatter struct{}
-
-func (formatter) Format(_ context.Context, in delivery.FormatInput) (delivery.Request, error) {
-	r, err := format.Format(format.Input{Settings: format.Settings{URL: in.URL, Method: in.Method, Format: in.Format},
-		Values: in.Values, IdempotencyID: in.IdempotencyID, Secret: in.Secret, Timestamp: in.Timestamp})
-	out := delivery.Request{Method: r.Method, URL: r.URL, Body: r.Body}
-	for _, h := range r.Headers {
-		out.Headers = append(out.Headers, [2]string{h.Name, h.Value})
-	}
-	return out, err
-}
-
-func (formatter) CheckTemplate(url, method, f string, macros []string) error {
-	err := format.Check(format.Settings{URL: url, Method: method, Format: f}, macros)
-	var fe *format.FieldError
-	if errors.As(err, &fe) {
-		return core.Invalid(fe.Field, fe.Message)
-	}
-	return err
-}
 
 // env is a running delivery engine on a fresh database and bus.
 type env struct {
@@ -79,15 +53,8 @@ func newEnv(t testing.TB, cfg delivery.Config) *env {
 	}
 	e.store = postgres.NewPostbackStore(e.db)
 	e.tenant = coretest.Tenant(t, e.db)
-	key := make([]byte, secret.KeySize)
-	_, _ = rand.Read(key)
-	box, _ := secret.NewBox(key)
-	secrets := postback.NewSecrets(e.store, box)
-	client := outbound.NewClient(outbound.Config{AllowPrivate: true, Timeout: cfg.Timeout, MaxConnsPerHost: 32})
-	sender := delivery.NewSender(client, formatter{}, secrets, max(cfg.Timeout, time.Second))
-	e.svc = postback.NewService(postback.Deps{Store: e.store, Secrets: secrets, Templates: formatter{},
-		Hosts:  func(ctx context.Context, h string) error { return outbound.CheckURLHost(ctx, h, true) },
-		Sender: sender, Policy: cfg.Policy, Log: coretest.Logger()})
+	var sender *delivery.Sender
+	e.svc, sender = deliverytest.Service(t, e.db, true, cfg.Policy, cfg.Timeout)
 	runCtx, cancel := context.WithCancel(ctx)
 	r, err := delivery.Start(runCtx, cfg, delivery.Deps{JS: e.bus.JS, Store: e.store, Sender: sender, Log: coretest.Logger()})
 	if err != nil {

@@ -92,27 +92,35 @@ var sensitiveParams = []string{"token", "key", "secret", "password", "pass", "pw
 	"auth", "apikey", "api_key", "access_token", "hash", "hmac"}
 
 // RedactURL returns raw with credentials and the values of sensitive query
-// parameters replaced by "redacted", for the delivery log.
+// parameters replaced by "redacted", for logs and the advertiser's view of a
+// partner's settings. Everything else is kept exactly as written (macros too).
 func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	if u.User != nil {
-		u.User = url.User("redacted")
-	}
-	if u.RawQuery == "" {
-		return u.String()
-	}
-	parts := strings.Split(u.RawQuery, "&")
-	for i, p := range parts {
-		name, _, hasValue := strings.Cut(p, "=")
-		if n, err := url.QueryUnescape(name); err == nil && hasValue && sensitive(n) {
-			parts[i] = name + "=redacted"
+	rest, fragment, hasFragment := strings.Cut(raw, "#")
+	base, query, hasQuery := strings.Cut(rest, "?")
+	if scheme, after, ok := strings.Cut(base, "://"); ok {
+		authority, path, _ := strings.Cut(after, "/")
+		if at := strings.LastIndex(authority, "@"); at >= 0 {
+			authority = "redacted@" + authority[at+1:]
+		}
+		base = scheme + "://" + authority
+		if strings.Contains(after, "/") {
+			base += "/" + path
 		}
 	}
-	u.RawQuery = strings.Join(parts, "&")
-	return u.String()
+	if hasQuery {
+		parts := strings.Split(query, "&")
+		for i, p := range parts {
+			name, _, hasValue := strings.Cut(p, "=")
+			if n, err := url.QueryUnescape(name); err == nil && hasValue && sensitive(n) {
+				parts[i] = name + "=redacted"
+			}
+		}
+		base += "?" + strings.Join(parts, "&")
+	}
+	if hasFragment {
+		base += "#" + fragment
+	}
+	return base
 }
 
 func sensitive(name string) bool {

@@ -69,7 +69,9 @@ func TestRedactURL(t *testing.T) {
 	cases := map[string]string{
 		"https://p.example/pb?cid=1&token=abc&api_key=k&x_signature=s&sum=2": "https://p.example/pb?cid=1&token=redacted&api_key=redacted&x_signature=redacted&sum=2",
 		"https://user:pw@p.example/pb":                                       "https://redacted@p.example/pb",
-		"https://p.example/pb/{click_id}":                                    "https://p.example/pb/%7Bclick_id%7D",
+		"https://p.example":                                                  "https://p.example",
+		"https://p.example/a?token={click_id}&b={sub1}":                      "https://p.example/a?token=redacted&b={sub1}",
+		"https://p.example/pb/{click_id}":                                    "https://p.example/pb/{click_id}",
 	}
 	for in, want := range cases {
 		if got := postback.RedactURL(in); got != want {
