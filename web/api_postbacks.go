@@ -290,10 +290,14 @@ func (s *Server) handlePartnerPostbacks(svc *postback.Service) http.HandlerFunc 
 type ownerOf func(r *http.Request) postback.Owner
 
 // partnerSelf is the calling partner.
-func partnerSelf(r *http.Request) postback.Owner { return postback.PartnerOwner(principal(r).PartnerID) }
+func partnerSelf(r *http.Request) postback.Owner {
+	return postback.PartnerOwner(principal(r).PartnerID)
+}
 
 // partnerInPath is the partner named by {id} (advertiser routes).
-func partnerInPath(r *http.Request) postback.Owner { return postback.PartnerOwner(chi.URLParam(r, "id")) }
+func partnerInPath(r *http.Request) postback.Owner {
+	return postback.PartnerOwner(chi.URLParam(r, "id"))
+}
 
 // tenantWebhooks is the caller's tenant webhooks.
 func tenantWebhooks(*http.Request) postback.Owner { return postback.WebhookOwner() }

@@ -61,7 +61,7 @@ func Service(t testing.TB, db *postgres.DB, allowPrivate bool, policy postback.P
 	client := outbound.NewClient(outbound.Config{AllowPrivate: allowPrivate, Timeout: timeout, MaxConnsPerHost: 32})
 	sender := delivery.NewSender(client, Formatter{}, secrets, timeout)
 	svc := postback.NewService(postback.Deps{Store: store, Secrets: secrets, Templates: Formatter{},
-		Hosts: func(ctx context.Context, h string) error { return outbound.CheckURLHost(ctx, h, allowPrivate) },
+		Hosts:  func(ctx context.Context, h string) error { return outbound.CheckURLHost(ctx, h, allowPrivate) },
 		Sender: sender, Policy: policy, Log: coretest.Logger()})
 	return svc, sender
 }
