@@ -39,7 +39,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer in.close()
-	if _, err := masterKey(cfg, log); err != nil {
+	box, err := masterKey(cfg, log)
+	if err != nil {
 		return err
 	}
 	if err := in.db.Migrate(ctx, log); err != nil {
@@ -54,6 +55,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	// Outgoing postbacks: deferred stop runs before storage and the bus close.
+	pb, err := startPostbacks(ctx, cfg, in, box, reg, log)
+	if err != nil {
+		return err
+	}
+	defer pb.stop()
+
 	handler := web.NewServer(web.Deps{
 		Log:      log,
 		Registry: reg,
@@ -62,6 +71,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			{Name: "postgres", Check: in.pgCheck},
 			{Name: "nats", Check: in.bus.Check},
 		},
+		Postbacks: pb.service,
 	})
 	return serveHTTP(ctx, ln, handler, cfg.ShutdownTimeout, log)
 }

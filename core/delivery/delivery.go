@@ -43,7 +43,7 @@ type Config struct {
 	QueuePerReceiver int
 	// MaxQueueWait is how long a job may wait in its receiver's queue: a
 	// job that would wait longer (judged by the receiver's recent latency)
-	// is deferred instead, and one that did is deferred by a sweeper; default 15s.
+	// is deferred instead, and one that did is deferred by a sweeper; default 10s.
 	MaxQueueWait time.Duration
 	// MaxInFlight bounds the jobs this node holds; default 8192.
 	MaxInFlight int
@@ -75,7 +75,7 @@ func (c Config) withDefaults() Config {
 	def(&c.Batch, 256)
 	def(&c.Writers, 4)
 	defDur(&c.Timeout, 10*time.Second)
-	defDur(&c.MaxQueueWait, 15*time.Second)
+	defDur(&c.MaxQueueWait, 10*time.Second)
 	defDur(&c.SchedulerInterval, 200*time.Millisecond)
 	return c
 }
@@ -149,15 +149,17 @@ func (r *Runner) Wait() { r.wg.Wait() }
 // before the first start is missed) and sending from DELIVERIES.
 func ensureConsumers(ctx context.Context, js jetstream.JetStream, cfg Config) ([3]jetstream.Consumer, error) {
 	var out [3]jetstream.Consumer
-	ackWait := cfg.MaxQueueWait + cfg.Timeout + 30*time.Second
+	// A job is queued at most MaxQueueWait, then sent within Timeout, then
+	// logged: after a crash its redelivery waits no longer than that.
+	ackWait := cfg.MaxQueueWait + cfg.Timeout + 5*time.Second
 	specs := []struct {
 		stream string
 		cfg    jetstream.ConsumerConfig
 	}{
 		{event.EventsStream.Name, jetstream.ConsumerConfig{Durable: ConsumerCommissions,
-			FilterSubject: event.AllTenants(event.CommissionDecided), AckWait: 30 * time.Second, MaxAckPending: 4096}},
+			FilterSubject: event.AllTenants(event.CommissionDecided), AckWait: 10 * time.Second, MaxAckPending: 4096}},
 		{event.EventsStream.Name, jetstream.ConsumerConfig{Durable: ConsumerConversions,
-			FilterSubject: event.AllTenants(event.ConversionChanged), AckWait: 30 * time.Second, MaxAckPending: 4096}},
+			FilterSubject: event.AllTenants(event.ConversionChanged), AckWait: 10 * time.Second, MaxAckPending: 4096}},
 		{event.DeliveriesStream.Name, jetstream.ConsumerConfig{Durable: ConsumerSend,
 			FilterSubject: event.AllTenants(event.PostbackJob), AckWait: ackWait,
 			MaxAckPending: cfg.MaxInFlight + 4*cfg.Batch}},
