@@ -137,10 +137,7 @@ func (p *Pool) send(l *lane, it item) {
 	l.observe(sent.Attempt.Latency)
 	r := p.cfg.Policy.Decide(it.job, sent, time.Now())
 	p.m.observe(r)
-	if r.Status == postback.StatusFailed {
-		p.log.Warn("postback delivery failed", "tenant_id", it.job.TenantID, "delivery_id", it.job.DeliveryID,
-			"kind", it.job.Kind, "attempts", it.job.Attempt, "reason", r.Reason)
-	}
+	p.noteFailed(r)
 	p.rec.add(pending{result: r, msg: it.msg, done: func() { p.release(it.job.DeliveryID) }})
 }
 
@@ -156,8 +153,22 @@ func (p *Pool) release(id string) {
 func (p *Pool) deferJob(it item) {
 	d := min(time.Second<<min(it.job.Deferrals, 5), 30*time.Second)
 	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-	p.m.deferred.Inc()
-	p.rec.add(pending{result: postback.Defer(it.job, d, time.Now()), msg: it.msg})
+	r := p.cfg.Policy.Defer(it.job, d, time.Now())
+	if r.Status == postback.StatusFailed {
+		p.m.observe(r)
+		p.noteFailed(r)
+	} else {
+		p.m.deferred.Inc()
+	}
+	p.rec.add(pending{result: r, msg: it.msg})
+}
+
+// noteFailed logs a delivery given up (once, where it is decided).
+func (p *Pool) noteFailed(r postback.Result) {
+	if r.Status == postback.StatusFailed {
+		p.log.Warn("postback delivery failed", "tenant_id", r.Job.TenantID, "delivery_id", r.Job.DeliveryID,
+			"kind", r.Job.Kind, "attempts", r.Job.Attempt, "reason", r.Reason)
+	}
 }
 
 // janitor defers jobs that waited too long in a lane (so nothing outlives

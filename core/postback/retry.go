@@ -120,11 +120,15 @@ func (p Policy) Decide(job event.Postback, s Sent, now time.Time) Result {
 }
 
 // Defer is the result of putting a job off because its receiver is
-// saturated: nothing was sent and no attempt is counted.
-func Defer(job event.Postback, delay time.Duration, now time.Time) Result {
+// saturated: nothing was sent and no attempt is counted. A delivery still
+// waiting at its give-up time fails like one whose attempts did.
+func (p Policy) Defer(job event.Postback, delay time.Duration, now time.Time) Result {
 	job.Deferrals++
-	return Result{Job: job, Status: StatusRetrying, NextAt: now.Add(delay),
-		Reason: "waiting: receiver busy"}
+	if now.Add(delay).After(job.FirstAt.Add(p.GiveUpAfter)) {
+		return Result{Job: job, Status: StatusFailed,
+			Reason: fmt.Sprintf("gave up: the receiver stayed saturated (%d attempts made)", job.Attempt-1)}
+	}
+	return Result{Job: job, Status: StatusRetrying, NextAt: now.Add(delay), Reason: "waiting: receiver busy"}
 }
 
 // ClassifyStatus says whether an HTTP status delivered the postback, and if

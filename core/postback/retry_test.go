@@ -50,6 +50,15 @@ func TestPolicy_Decide(t *testing.T) {
 			t.Fatalf("Decide = %s %q; want failed, gave up", r.Status, r.Reason)
 		}
 	})
+	t.Run("defer-keeps-attempt-until-deadline", func(t *testing.T) {
+		r := p.Defer(job, time.Second, now)
+		if r.Status != postback.StatusRetrying || r.Attempt != nil || r.Job.Deferrals != 1 || r.Job.Attempt != 1 {
+			t.Fatalf("Defer = %+v", r)
+		}
+		if r := p.Defer(job, time.Second, now.Add(3*time.Hour)); r.Status != postback.StatusFailed {
+			t.Fatalf("Defer past the give-up time = %s; want failed", r.Status)
+		}
+	})
 	if err := (postback.Policy{}).Validate(); err == nil {
 		t.Error("empty policy validated")
 	}

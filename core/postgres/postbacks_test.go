@@ -166,7 +166,7 @@ func TestPostbackStore_DeferralKeepsAttemptAndLogFilters(t *testing.T) {
 		results = append(results, postback.Result{Job: j, Attempt: attempt(200), Status: postback.StatusDelivered})
 	}
 	deferred := job(ten, p2, 1)
-	results = append(results, postback.Defer(deferred, time.Minute, time.Now()))
+	results = append(results, postback.DefaultPolicy().Defer(deferred, time.Minute, time.Now()))
 	if err := s.RecordResults(ctx, results); err != nil {
 		t.Fatal(err)
 	}
