@@ -181,7 +181,7 @@ func settings() []setting {
 			c.PostbackTimeout = d
 			return nil
 		}},
-		{flag: "", env: "AFFCORE_POSTBACK_CONCURRENCY", def: "16", usage: "postback requests in flight to one receiver (scheme, host and port) at a time", parse: func(c *Config, v string) error {
+		{flag: "", env: "AFFCORE_POSTBACK_CONCURRENCY", def: "32", usage: "postback requests in flight to one receiver (scheme, host and port) at a time", parse: func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 256 {
 				return errors.New("want a number from 1 to 256")

@@ -36,7 +36,7 @@ type Config struct {
 	// Timeout bounds one attempt (connect, send, answer); default 10s.
 	Timeout time.Duration
 	// PerReceiver is how many requests may be in flight to one receiver
-	// (scheme, host and port); default 16.
+	// (scheme, host and port); default 32.
 	PerReceiver int
 	// QueuePerReceiver is how many jobs may wait for one receiver before
 	// more are deferred; default 4096.
@@ -69,7 +69,7 @@ func (c Config) withDefaults() Config {
 			*v = d
 		}
 	}
-	def(&c.PerReceiver, 16)
+	def(&c.PerReceiver, 32)
 	def(&c.QueuePerReceiver, 4096)
 	def(&c.MaxInFlight, 8192)
 	def(&c.Batch, 256)
