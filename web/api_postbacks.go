@@ -75,7 +75,7 @@ type secretView struct {
 	Secret string `json:"secret"`
 }
 
-// unavailable answers 503 when the postbacks service is not wired.
+// postbacksReady answers 503 instead of h when the postbacks service is not wired.
 func (s *Server) postbacksReady(svc *postback.Service, h http.HandlerFunc) http.HandlerFunc {
 	if svc == nil {
 		return func(w http.ResponseWriter, r *http.Request) {

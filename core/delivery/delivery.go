@@ -161,7 +161,7 @@ func ensureConsumers(ctx context.Context, js jetstream.JetStream, cfg Config) ([
 		{event.EventsStream.Name, jetstream.ConsumerConfig{Durable: ConsumerConversions,
 			FilterSubject: event.AllTenants(event.ConversionChanged), AckWait: 10 * time.Second, MaxAckPending: 4096}},
 		{event.DeliveriesStream.Name, jetstream.ConsumerConfig{Durable: ConsumerSend,
-			FilterSubject: event.AllTenants(event.PostbackJob), AckWait: ackWait,
+			FilterSubject: event.AllTenants(event.OutgoingPostbackJob), AckWait: ackWait,
 			MaxAckPending: cfg.MaxInFlight + 4*cfg.Batch}},
 	}
 	for i, s := range specs {

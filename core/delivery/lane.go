@@ -13,7 +13,7 @@ import (
 
 // item is a job this node holds: queued in a lane or being sent.
 type item struct {
-	job   event.Postback
+	job   event.OutgoingPostback
 	msg   jetstream.Msg
 	since time.Time
 }

@@ -52,7 +52,7 @@ func (p *Planner) Commissions(ctx context.Context, msgs []jetstream.Msg) error {
 		byPartner[k] = append(byPartner[k], e)
 	}
 	now := time.Now()
-	var jobs []event.Postback
+	var jobs []event.OutgoingPostback
 	for _, e := range evs {
 		k := postback.PartnerKey{TenantID: e.Conversion.TenantID, PartnerID: e.Conversion.PartnerID}
 		jobs = append(jobs, postback.PlanPartner(e, byPartner[k], now)...)
@@ -81,7 +81,7 @@ func (p *Planner) Conversions(ctx context.Context, msgs []jetstream.Msg) error {
 		byTenant[h.TenantID] = append(byTenant[h.TenantID], h)
 	}
 	now := time.Now()
-	var jobs []event.Postback
+	var jobs []event.OutgoingPostback
 	for _, e := range evs {
 		jobs = append(jobs, postback.PlanWebhooks(e, byTenant[e.TenantID], now)...)
 	}

@@ -66,7 +66,7 @@ func (p *Pool) Run(ctx context.Context, cons jetstream.Consumer) error {
 
 // dispatch checks a batch against the log in one query and places each job.
 func (p *Pool) dispatch(ctx context.Context, batch []jetstream.Msg) {
-	jobs, msgs := decodeAll[event.Postback](batch, p.log)
+	jobs, msgs := decodeAll[event.OutgoingPostback](batch, p.log)
 	ids := make([]string, len(jobs))
 	for i, j := range jobs {
 		ids[i] = j.DeliveryID

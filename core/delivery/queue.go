@@ -25,14 +25,14 @@ func NewQueue(js jetstream.JetStream) *Queue { return &Queue{js: js} }
 // Publish stores jobs in the stream and returns once JetStream has
 // acknowledged every one. Each job's msg id (delivery, attempt, deferral)
 // makes a repeated publish of the same attempt a no-op.
-func (q *Queue) Publish(ctx context.Context, jobs []event.Postback) error {
+func (q *Queue) Publish(ctx context.Context, jobs []event.OutgoingPostback) error {
 	futures := make([]jetstream.PubAckFuture, 0, len(jobs))
 	for _, j := range jobs {
 		data, err := json.Marshal(j)
 		if err != nil {
 			return fmt.Errorf("encode postback job: %w", err)
 		}
-		msg := &nats.Msg{Subject: event.Subject(j.TenantID, event.PostbackJob), Data: data, Header: nats.Header{}}
+		msg := &nats.Msg{Subject: event.Subject(j.TenantID, event.OutgoingPostbackJob), Data: data, Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, j.MsgID())
 		f, err := q.js.PublishMsgAsync(msg)
 		if err != nil {

@@ -70,7 +70,7 @@ var _ postback.Sender = (*Sender)(nil)
 const bodyDrain = 64 << 10
 
 // Send implements postback.Sender.
-func (s *Sender) Send(ctx context.Context, job event.Postback) postback.Sent {
+func (s *Sender) Send(ctx context.Context, job event.OutgoingPostback) postback.Sent {
 	start := time.Now()
 	a := postback.Attempt{DeliveryID: job.DeliveryID, Number: job.Attempt, Method: job.Method,
 		URL: postback.RedactURL(job.URL), StartedAt: start}
@@ -100,7 +100,7 @@ func (s *Sender) Send(ctx context.Context, job event.Postback) postback.Sent {
 }
 
 // build formats the job and makes the *http.Request.
-func (s *Sender) build(ctx context.Context, job event.Postback, now time.Time) (*http.Request, error) {
+func (s *Sender) build(ctx context.Context, job event.OutgoingPostback, now time.Time) (*http.Request, error) {
 	in := FormatInput{URL: job.URL, Method: job.Method, Format: job.Format, Values: job.Values,
 		IdempotencyID: job.DeliveryID, Timestamp: now.Unix()}
 	if job.Sign {

@@ -7,10 +7,10 @@ import (
 	"github.com/affcore/affcore/core"
 )
 
-// PostbackJob is the subject of a queued outgoing postback attempt (a
-// partner postback or a tenant webhook). Only the outgoing postbacks area
-// produces and consumes it.
-const PostbackJob = "postback.job.v1"
+// OutgoingPostbackJob is the subject of a queued outgoing postback attempt
+// (a partner postback or a tenant webhook). Only the outgoing postbacks
+// area produces and consumes it.
+const OutgoingPostbackJob = "postback.out.job.v1"
 
 // DeliveriesStream is the work queue of outgoing postback attempts: a
 // message is removed once a worker has sent it and recorded the result.
@@ -18,7 +18,7 @@ const PostbackJob = "postback.job.v1"
 // here when due.
 var DeliveriesStream = Stream{
 	Name:       "DELIVERIES",
-	Subjects:   []string{Prefix + ".*.postback.>"},
+	Subjects:   []string{Prefix + ".*.postback.out.>"},
 	MaxAge:     7 * 24 * time.Hour,
 	WorkQueue:  true,
 	Duplicates: 2 * time.Minute,
@@ -30,10 +30,10 @@ const (
 	PostbackWebhook = "webhook" // the advertiser's own webhook; may carry revenue
 )
 
-// Postback is the PostbackJob payload: one attempt of one logical delivery.
+// OutgoingPostback is the OutgoingPostbackJob payload: one attempt of one logical delivery.
 // It carries everything the format plugin needs except the signing secret,
 // which stays sealed in PostgreSQL and is read at send time.
-type Postback struct {
+type OutgoingPostback struct {
 	// DeliveryID is the logical delivery's idempotency id, stable across
 	// retries and replays.
 	DeliveryID   string        `json:"id"`
@@ -64,6 +64,6 @@ type Postback struct {
 }
 
 // MsgID is the bus de-duplication id of this attempt.
-func (p Postback) MsgID() string {
+func (p OutgoingPostback) MsgID() string {
 	return p.DeliveryID + "." + strconv.Itoa(p.Attempt) + "." + strconv.Itoa(p.Deferrals)
 }

@@ -34,7 +34,7 @@ type Delivery struct {
 	DeliveredAt      *time.Time
 	// Job is the latest job snapshot, kept for retries and replays; it is
 	// never shown through the API.
-	Job event.Postback
+	Job event.OutgoingPostback
 }
 
 // Attempt is one HTTP request made for a delivery.
@@ -59,7 +59,7 @@ type DeliveryState struct {
 
 // Stale reports whether job has been overtaken: the delivery is finished,
 // or the job's attempt was already made.
-func (s DeliveryState) Stale(job event.Postback) bool {
+func (s DeliveryState) Stale(job event.OutgoingPostback) bool {
 	return s.Status == StatusDelivered || s.Status == StatusFailed || s.Attempts >= job.Attempt
 }
 

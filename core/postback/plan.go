@@ -69,12 +69,12 @@ func PartnerTargets(endpoints []Endpoint, offerID string, triggers []string) []E
 // PlanPartner returns the partner postback jobs for one CommissionDecided
 // event, given the receiving partner's endpoints. Test conversions and
 // conversions without a partner produce none.
-func PlanPartner(c event.Commission, endpoints []Endpoint, now time.Time) []event.Postback {
+func PlanPartner(c event.Commission, endpoints []Endpoint, now time.Time) []event.OutgoingPostback {
 	cv := c.Conversion
 	if cv.PartnerID == "" || cv.Test {
 		return nil
 	}
-	var jobs []event.Postback
+	var jobs []event.OutgoingPostback
 	for _, e := range PartnerTargets(endpoints, cv.OfferID, Triggers(cv)) {
 		if e.PartnerID != cv.PartnerID || e.TenantID != cv.TenantID {
 			continue
@@ -88,9 +88,9 @@ func PlanPartner(c event.Commission, endpoints []Endpoint, now time.Time) []even
 
 // PlanWebhooks returns the webhook jobs for one ConversionChanged event,
 // given the tenant's webhooks.
-func PlanWebhooks(c event.Conversion, webhooks []Endpoint, now time.Time) []event.Postback {
+func PlanWebhooks(c event.Conversion, webhooks []Endpoint, now time.Time) []event.OutgoingPostback {
 	triggers := Triggers(c)
-	var jobs []event.Postback
+	var jobs []event.OutgoingPostback
 	for _, e := range webhooks {
 		if e.Kind != KindWebhook || e.TenantID != c.TenantID || !e.Matches(triggers) {
 			continue
@@ -103,8 +103,8 @@ func PlanWebhooks(c event.Conversion, webhooks []Endpoint, now time.Time) []even
 	return jobs
 }
 
-func newJob(e Endpoint, c event.Conversion, msgID string, now time.Time) event.Postback {
-	return event.Postback{
+func newJob(e Endpoint, c event.Conversion, msgID string, now time.Time) event.OutgoingPostback {
+	return event.OutgoingPostback{
 		DeliveryID: DeliveryID(e.ID, msgID, c.OccurredAt), TenantID: e.TenantID, Kind: string(e.Kind),
 		PartnerID: e.PartnerID, EndpointID: e.ID, ConversionID: c.ConversionID, OfferID: c.OfferID,
 		Event: c.Event, Status: c.Status, URL: e.URL, Method: e.Method, Format: e.Format, Sign: e.Sign,

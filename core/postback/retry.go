@@ -87,7 +87,7 @@ type Sent struct {
 
 // Result is the outcome of processing one job, for the delivery log.
 type Result struct {
-	Job event.Postback
+	Job event.OutgoingPostback
 	// Attempt is nil when nothing was sent (a deferral).
 	Attempt *Attempt
 	Status  Status
@@ -96,7 +96,7 @@ type Result struct {
 }
 
 // Decide turns an attempt into the delivery's next state.
-func (p Policy) Decide(job event.Postback, s Sent, now time.Time) Result {
+func (p Policy) Decide(job event.OutgoingPostback, s Sent, now time.Time) Result {
 	a := s.Attempt
 	r := Result{Job: job, Attempt: &a, Reason: s.Reason}
 	switch {
@@ -122,7 +122,7 @@ func (p Policy) Decide(job event.Postback, s Sent, now time.Time) Result {
 // Defer is the result of putting a job off because its receiver is
 // saturated: nothing was sent and no attempt is counted. A delivery still
 // waiting at its give-up time fails like one whose attempts did.
-func (p Policy) Defer(job event.Postback, delay time.Duration, now time.Time) Result {
+func (p Policy) Defer(job event.OutgoingPostback, delay time.Duration, now time.Time) Result {
 	job.Deferrals++
 	if now.Add(delay).After(job.FirstAt.Add(p.GiveUpAfter)) {
 		return Result{Job: job, Status: StatusFailed,

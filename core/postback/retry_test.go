@@ -12,7 +12,7 @@ import (
 func TestPolicy_Decide(t *testing.T) {
 	p := postback.Policy{Schedule: []time.Duration{time.Second, 5 * time.Second, time.Hour}, GiveUpAfter: 3 * time.Hour, Jitter: 0.2}
 	now := time.Unix(1700000000, 0)
-	job := event.Postback{DeliveryID: "pbd_1", Attempt: 1, FirstAt: now}
+	job := event.OutgoingPostback{DeliveryID: "pbd_1", Attempt: 1, FirstAt: now}
 	cases := []struct {
 		name     string
 		attempt  int

@@ -24,7 +24,7 @@ type HostChecker func(ctx context.Context, host string) error
 
 // Sender makes one attempt of a job: format, sign, send, classify.
 type Sender interface {
-	Send(ctx context.Context, job event.Postback) Sent
+	Send(ctx context.Context, job event.OutgoingPostback) Sent
 }
 
 // Deps are the Service's collaborators.

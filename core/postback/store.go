@@ -57,13 +57,13 @@ type DeliveryStore interface {
 	// calls publish with their jobs, and marks them queued when publish
 	// succeeds — all in one transaction, so a crash re-publishes (the bus
 	// de-duplicates) rather than loses them.
-	ClaimDue(ctx context.Context, now time.Time, limit int, publish func(context.Context, []event.Postback) error) (int, error)
+	ClaimDue(ctx context.Context, now time.Time, limit int, publish func(context.Context, []event.OutgoingPostback) error) (int, error)
 	Deliveries(ctx context.Context, tenant core.TenantID, f Filter) ([]Delivery, error)
 	Delivery(ctx context.Context, tenant core.TenantID, id string) (Delivery, error)
 	Attempts(ctx context.Context, tenant core.TenantID, id string) ([]Attempt, error)
 	// ScheduleReplay makes a failed or delivered delivery due now with job
 	// as its next attempt; any other status is a conflict.
-	ScheduleReplay(ctx context.Context, tenant core.TenantID, id string, job event.Postback, now time.Time) error
+	ScheduleReplay(ctx context.Context, tenant core.TenantID, id string, job event.OutgoingPostback, now time.Time) error
 }
 
 // Store is everything the Service needs from storage.

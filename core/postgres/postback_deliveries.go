@@ -161,7 +161,7 @@ type attemptCols struct {
 	started                                []time.Time
 }
 
-func (c *attemptCols) add(j event.Postback, a postback.Attempt) {
+func (c *attemptCols) add(j event.OutgoingPostback, a postback.Attempt) {
 	c.id, c.tenant = append(c.id, j.DeliveryID), append(c.tenant, string(j.TenantID))
 	c.method, c.url, c.errs = append(c.method, a.Method), append(c.url, a.URL), append(c.errs, a.Error)
 	c.excerpt, c.number = append(c.excerpt, a.Excerpt), append(c.number, int32(j.Attempt))
@@ -194,7 +194,7 @@ func (s *PostbackStore) DeliveryStates(ctx context.Context, ids []string) (map[s
 
 // ClaimDue implements postback.DeliveryStore. SKIP LOCKED lets several nodes
 // claim disjoint sets.
-func (s *PostbackStore) ClaimDue(ctx context.Context, now time.Time, limit int, publish func(context.Context, []event.Postback) error) (int, error) {
+func (s *PostbackStore) ClaimDue(ctx context.Context, now time.Time, limit int, publish func(context.Context, []event.OutgoingPostback) error) (int, error) {
 	var n int
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT job, attempts FROM postback_deliveries
@@ -203,8 +203,8 @@ func (s *PostbackStore) ClaimDue(ctx context.Context, now time.Time, limit int, 
 		if err != nil {
 			return err
 		}
-		jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (event.Postback, error) {
-			var j event.Postback
+		jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (event.OutgoingPostback, error) {
+			var j event.OutgoingPostback
 			var attempts int
 			err := r.Scan(&j, &attempts)
 			j.Attempt = attempts + 1
@@ -310,7 +310,7 @@ func (s *PostbackStore) Attempts(ctx context.Context, tenant core.TenantID, id s
 }
 
 // ScheduleReplay implements postback.DeliveryStore.
-func (s *PostbackStore) ScheduleReplay(ctx context.Context, tenant core.TenantID, id string, job event.Postback, now time.Time) error {
+func (s *PostbackStore) ScheduleReplay(ctx context.Context, tenant core.TenantID, id string, job event.OutgoingPostback, now time.Time) error {
 	b, err := json.Marshal(job)
 	if err != nil {
 		return fmt.Errorf("encode job: %w", err)

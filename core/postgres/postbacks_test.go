@@ -75,8 +75,8 @@ func TestPostbackStore_EndpointsScopedByTenantAndOwner(t *testing.T) {
 	}
 }
 
-func job(tenant core.TenantID, partner string, attempt int) event.Postback {
-	return event.Postback{DeliveryID: core.NewID("pbd"), TenantID: tenant, Kind: "partner", PartnerID: partner,
+func job(tenant core.TenantID, partner string, attempt int) event.OutgoingPostback {
+	return event.OutgoingPostback{DeliveryID: core.NewID("pbd"), TenantID: tenant, Kind: "partner", PartnerID: partner,
 		EndpointID: "pbk_1", ConversionID: "cv_1", Event: "conversion", Status: "approved", URL: "https://p.example/",
 		Method: "GET", Format: "url", Values: map[string]string{"payout": "1.00"}, Attempt: attempt,
 		FirstAt: time.Now().UTC().Truncate(time.Microsecond)}
@@ -110,15 +110,15 @@ func TestPostbackStore_RecordResultsAndRetrySchedule(t *testing.T) {
 	}
 	// The scheduler claims it as attempt 2; a failing publish leaves it due.
 	boom := errors.New("bus down")
-	if _, err := s.ClaimDue(ctx, time.Now(), 10, func(context.Context, []event.Postback) error { return boom }); !errors.Is(err, boom) {
+	if _, err := s.ClaimDue(ctx, time.Now(), 10, func(context.Context, []event.OutgoingPostback) error { return boom }); !errors.Is(err, boom) {
 		t.Fatalf("ClaimDue with failing publish: %v", err)
 	}
-	var claimed []event.Postback
-	n, err := s.ClaimDue(ctx, time.Now(), 10, func(_ context.Context, js []event.Postback) error { claimed = js; return nil })
+	var claimed []event.OutgoingPostback
+	n, err := s.ClaimDue(ctx, time.Now(), 10, func(_ context.Context, js []event.OutgoingPostback) error { claimed = js; return nil })
 	if err != nil || n != 1 || claimed[0].Attempt != 2 || claimed[0].Values["payout"] != "1.00" {
 		t.Fatalf("ClaimDue = %d %+v, %v", n, claimed, err)
 	}
-	if n, _ := s.ClaimDue(ctx, time.Now(), 10, func(context.Context, []event.Postback) error { return nil }); n != 0 {
+	if n, _ := s.ClaimDue(ctx, time.Now(), 10, func(context.Context, []event.OutgoingPostback) error { return nil }); n != 0 {
 		t.Fatalf("claimed twice")
 	}
 	// Attempt 2 delivers; a late copy of attempt 1 cannot move it back.
@@ -148,7 +148,7 @@ func TestPostbackStore_RecordResultsAndRetrySchedule(t *testing.T) {
 	if err := s.ScheduleReplay(ctx, ten, j.DeliveryID, j2, time.Now()); core.KindOf(err) != core.KindConflict {
 		t.Errorf("replay of a pending delivery: %v; want conflict", err)
 	}
-	if n, _ := s.ClaimDue(ctx, time.Now(), 10, func(_ context.Context, js []event.Postback) error { claimed = js; return nil }); n != 1 || claimed[0].Attempt != 3 {
+	if n, _ := s.ClaimDue(ctx, time.Now(), 10, func(_ context.Context, js []event.OutgoingPostback) error { claimed = js; return nil }); n != 1 || claimed[0].Attempt != 3 {
 		t.Errorf("replayed delivery not due: %d %+v", n, claimed)
 	}
 }
