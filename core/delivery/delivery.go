@@ -121,12 +121,12 @@ func Start(ctx context.Context, cfg Config, d Deps) (*Runner, error) {
 	m := newMetrics(d.Registry)
 	queue := NewQueue(d.JS)
 	planner := NewPlanner(d.Store, queue, d.Log)
-	pool := newPool(cfg, d.Store, d.Sender, d.Log, m)
+	workers := newPool(cfg, d.Store, d.Sender, d.Log, m)
 	sched := NewScheduler(d.Store, queue, cfg.SchedulerInterval, d.Log)
 	r := &Runner{}
 	r.run(func() error { return consume(ctx, cons[0], cfg.Batch, planner.Commissions, d.Log) }, d.Log)
 	r.run(func() error { return consume(ctx, cons[1], cfg.Batch, planner.Conversions, d.Log) }, d.Log)
-	r.run(func() error { return pool.Run(ctx, cons[2]) }, d.Log)
+	r.run(func() error { return workers.Run(ctx, cons[2]) }, d.Log)
 	r.run(func() error { sched.Run(ctx); return nil }, d.Log)
 	return r, nil
 }

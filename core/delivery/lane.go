@@ -22,7 +22,7 @@ type item struct {
 // receiver fills only its own lane: the dispatcher never waits on a lane,
 // it defers the job instead.
 //
-// Lock order: Pool.mu before lane.mu; code holding lane.mu takes no other lock.
+// Lock order: pool.mu before lane.mu; code holding lane.mu takes no other lock.
 type lane struct {
 	limit    int           // concurrent sends
 	capacity int           // queued jobs

@@ -13,12 +13,12 @@ import (
 	"github.com/affcore/affcore/core/postback"
 )
 
-// Pool is the worker pool: it pulls jobs from the DELIVERIES stream, skips
+// pool is the worker pool: it pulls jobs from the DELIVERIES stream, skips
 // the ones already done, and hands each to its receiver's lane. Lanes send
 // with a per-receiver concurrency limit; a saturated receiver's extra jobs
 // are deferred (logged as waiting, re-published later), so one slow or dead
 // receiver never holds up another.
-type Pool struct {
+type pool struct {
 	cfg    Config
 	store  postback.DeliveryStore
 	sender postback.Sender
@@ -32,15 +32,15 @@ type Pool struct {
 	sends    sync.WaitGroup
 }
 
-func newPool(cfg Config, store postback.DeliveryStore, sender postback.Sender, log *slog.Logger, m *metrics) *Pool {
-	return &Pool{cfg: cfg, store: store, sender: sender, log: log, m: m,
+func newPool(cfg Config, store postback.DeliveryStore, sender postback.Sender, log *slog.Logger, m *metrics) *pool {
+	return &pool{cfg: cfg, store: store, sender: sender, log: log, m: m,
 		rec:   newRecorder(store, cfg.Batch, cfg.Writers, log, m),
 		lanes: map[string]*lane{}, inflight: map[string]struct{}{}}
 }
 
 // Run works until ctx is done, then stops taking jobs, hands queued ones
 // back to the bus, lets in-flight requests finish and logs their results.
-func (p *Pool) Run(ctx context.Context, cons jetstream.Consumer) error {
+func (p *pool) Run(ctx context.Context, cons jetstream.Consumer) error {
 	in, err := pump(ctx, cons, p.cfg.Batch, p.log)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (p *Pool) Run(ctx context.Context, cons jetstream.Consumer) error {
 }
 
 // dispatch checks a batch against the log in one query and places each job.
-func (p *Pool) dispatch(ctx context.Context, batch []jetstream.Msg) {
+func (p *pool) dispatch(ctx context.Context, batch []jetstream.Msg) {
 	jobs, msgs := decodeAll[event.OutgoingPostback](batch, p.log)
 	ids := make([]string, len(jobs))
 	for i, j := range jobs {
@@ -90,7 +90,7 @@ func (p *Pool) dispatch(ctx context.Context, batch []jetstream.Msg) {
 
 // place hands a job to its receiver's lane, or defers it when the lane or
 // this node is full. It never blocks on a receiver.
-func (p *Pool) place(it item) {
+func (p *pool) place(it item) {
 	id := it.job.DeliveryID
 	p.mu.Lock()
 	if _, dup := p.inflight[id]; dup {
@@ -119,7 +119,7 @@ func (p *Pool) place(it item) {
 }
 
 // drain is one sender goroutine of a lane.
-func (p *Pool) drain(l *lane) {
+func (p *pool) drain(l *lane) {
 	defer p.sends.Done()
 	for {
 		it, ok := l.next()
@@ -132,7 +132,7 @@ func (p *Pool) drain(l *lane) {
 
 // send makes the attempt (not cancelled by shutdown: it is bounded by the
 // request timeout) and queues its result for the log.
-func (p *Pool) send(l *lane, it item) {
+func (p *pool) send(l *lane, it item) {
 	sent := p.sender.Send(context.Background(), it.job)
 	l.observe(sent.Attempt.Latency)
 	r := p.cfg.Policy.Decide(it.job, sent, time.Now())
@@ -141,7 +141,7 @@ func (p *Pool) send(l *lane, it item) {
 	p.rec.add(pending{result: r, msg: it.msg, done: func() { p.release(it.job.DeliveryID) }})
 }
 
-func (p *Pool) release(id string) {
+func (p *pool) release(id string) {
 	p.mu.Lock()
 	delete(p.inflight, id)
 	p.m.held.Set(float64(len(p.inflight)))
@@ -150,7 +150,7 @@ func (p *Pool) release(id string) {
 
 // deferJob puts a job off without attempting it: the log shows it waiting
 // and the scheduler re-publishes it after a growing, jittered delay.
-func (p *Pool) deferJob(it item) {
+func (p *pool) deferJob(it item) {
 	d := min(time.Second<<min(it.job.Deferrals, 5), 30*time.Second)
 	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 	r := p.cfg.Policy.Defer(it.job, d, time.Now())
@@ -164,7 +164,7 @@ func (p *Pool) deferJob(it item) {
 }
 
 // noteFailed logs a delivery given up (once, where it is decided).
-func (p *Pool) noteFailed(r postback.Result) {
+func (p *pool) noteFailed(r postback.Result) {
 	if r.Status == postback.StatusFailed {
 		p.log.Warn("postback delivery failed", "tenant_id", r.Job.TenantID, "delivery_id", r.Job.DeliveryID,
 			"kind", r.Job.Kind, "attempts", r.Job.Attempt, "reason", r.Reason)
@@ -173,7 +173,7 @@ func (p *Pool) noteFailed(r postback.Result) {
 
 // janitor defers jobs that waited too long in a lane (so nothing outlives
 // the bus's ack wait) and forgets idle lanes.
-func (p *Pool) janitor(ctx context.Context) {
+func (p *pool) janitor(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -186,7 +186,7 @@ func (p *Pool) janitor(ctx context.Context) {
 	}
 }
 
-func (p *Pool) sweep(now time.Time) {
+func (p *pool) sweep(now time.Time) {
 	var expired []item
 	p.mu.Lock()
 	for key, l := range p.lanes {
@@ -206,7 +206,7 @@ func (p *Pool) sweep(now time.Time) {
 
 // shutdown hands queued jobs back to the bus at once, waits for the
 // requests in flight and flushes the log.
-func (p *Pool) shutdown() {
+func (p *pool) shutdown() {
 	p.mu.Lock()
 	for _, l := range p.lanes {
 		for _, it := range l.close() {
