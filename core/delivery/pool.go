@@ -136,6 +136,7 @@ func (p *pool) send(l *lane, it item) {
 	sent := p.sender.Send(context.Background(), it.job)
 	l.observe(sent.Attempt.Latency)
 	r := p.cfg.Policy.Decide(it.job, sent, time.Now())
+	r.JobJSON = it.msg.Data() // the job as received: Decide does not change it
 	p.m.observe(r)
 	p.noteFailed(r)
 	p.rec.add(pending{result: r, msg: it.msg, done: func() { p.release(it.job.DeliveryID) }})

@@ -88,6 +88,9 @@ type Sent struct {
 // Result is the outcome of processing one job, for the delivery log.
 type Result struct {
 	Job event.OutgoingPostback
+	// JobJSON optionally holds Job already encoded as JSON (the bus message
+	// it came in), so storage need not encode it again.
+	JobJSON []byte
 	// Attempt is nil when nothing was sent (a deferral).
 	Attempt *Attempt
 	Status  Status

@@ -16,27 +16,23 @@ import (
 )
 
 // RecordResults implements postback.DeliveryStore. The rows of a batch go
-// in as arrays (one statement per table), which is what lets the workers
-// log thousands of attempts per second.
+// in as arrays in one statement (deliveries upserted in a data-modifying
+// CTE, attempts inserted by the main query): one round trip and one atomic
+// write per batch, which is what lets the workers log thousands of attempts
+// per second.
 func (s *PostbackStore) RecordResults(ctx context.Context, results []postback.Result) error {
-	results = latestPerDelivery(results)
-	d, a, err := resultColumns(results)
+	d, a, err := resultColumns(latestPerDelivery(results))
 	if err != nil {
 		return err
 	}
-	return s.db.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, upsertDeliveries, d...); err != nil {
-			return fmt.Errorf("record deliveries: %w", err)
-		}
-		if len(a[0].([]string)) == 0 {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, insertAttempts, a...); err != nil {
-			return fmt.Errorf("record attempts: %w", err)
-		}
-		return nil
-	})
+	if _, err := s.db.Pool.Exec(ctx, recordResults, append(d, a...)...); err != nil {
+		return fmt.Errorf("record delivery results: %w", err)
+	}
+	return nil
 }
+
+// recordResults is upsertDeliveries ($1-$19) then insertAttempts ($20-$29).
+var recordResults = "WITH upserted AS (" + upsertDeliveries + " RETURNING 1)\n" + insertAttempts
 
 // upsertDeliveries creates or advances delivery rows. A row never moves
 // backwards: finished deliveries and older attempts are left alone. A
@@ -66,8 +62,8 @@ const insertAttempts = `
 INSERT INTO postback_attempts (delivery_id, attempt, tenant_id, method, url, status_code, error, response_excerpt,
 	latency_us, started_at)
 SELECT delivery_id, attempt, tenant_id, method, url, NULLIF(code, 0), error, excerpt, latency_us, started_at
-FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[],
-	$9::bigint[], $10::timestamptz[])
+FROM unnest($20::text[], $21::int[], $22::text[], $23::text[], $24::text[], $25::int[], $26::text[], $27::text[],
+	$28::bigint[], $29::timestamptz[])
 	AS t(delivery_id, attempt, tenant_id, method, url, code, error, excerpt, latency_us, started_at)
 ON CONFLICT (delivery_id, attempt) DO NOTHING`
 
@@ -123,10 +119,12 @@ type deliveryCols struct {
 }
 
 func (c *deliveryCols) add(r postback.Result) error {
-	j := r.Job
-	b, err := json.Marshal(j)
-	if err != nil {
-		return fmt.Errorf("encode job: %w", err)
+	j, b := r.Job, r.JobJSON
+	if b == nil {
+		var err error
+		if b, err = json.Marshal(j); err != nil {
+			return fmt.Errorf("encode job: %w", err)
+		}
 	}
 	c.id, c.tenant, c.kind = append(c.id, j.DeliveryID), append(c.tenant, string(j.TenantID)), append(c.kind, j.Kind)
 	c.partner, c.endpoint = append(c.partner, j.PartnerID), append(c.endpoint, j.EndpointID)
