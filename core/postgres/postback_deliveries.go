@@ -36,7 +36,7 @@ var recordResults = "WITH upserted AS (" + upsertDeliveries + " RETURNING 1)\n" 
 
 // upsertDeliveries creates or advances delivery rows. A row never moves
 // backwards: finished deliveries and older attempts are left alone. A
-// deferral (no method) keeps the last attempt's request and answer.
+// deferral (no method) keeps the last attempt's request, answer and error.
 const upsertDeliveries = `
 INSERT INTO postback_deliveries AS d (id, tenant_id, kind, partner_id, endpoint_id, conversion_id, offer_id, event,
 	conversion_status, status, attempts, test, method, url, last_status_code, last_error, next_attempt_at, job,
@@ -51,7 +51,9 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
 	attempts, test, method, url, code, last_error, next_at, job, created_at)
 ON CONFLICT (id) DO UPDATE SET
 	status = EXCLUDED.status, attempts = EXCLUDED.attempts, next_attempt_at = EXCLUDED.next_attempt_at,
-	job = EXCLUDED.job, updated_at = now(), delivered_at = EXCLUDED.delivered_at, last_error = EXCLUDED.last_error,
+	job = EXCLUDED.job, updated_at = now(), delivered_at = EXCLUDED.delivered_at,
+	last_error = CASE WHEN EXCLUDED.method <> '' OR d.attempts = 0 OR EXCLUDED.status = 'failed'
+		THEN EXCLUDED.last_error ELSE d.last_error END,
 	conversion_status = EXCLUDED.conversion_status,
 	method = CASE WHEN EXCLUDED.method <> '' THEN EXCLUDED.method ELSE d.method END,
 	url = CASE WHEN EXCLUDED.method <> '' THEN EXCLUDED.url ELSE d.url END,
