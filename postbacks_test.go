@@ -41,14 +41,31 @@ func startBinaryWith(t *testing.T, env []string, args ...string) (*exec.Cmd, *sy
 }
 
 // distinctReceiver counts the logical deliveries (idempotency ids) it got.
+// Once gateAt ids have arrived it holds further requests until gate is
+// closed, so the server is certainly killed in the middle of the burst.
 type distinctReceiver struct {
 	mu       sync.Mutex
 	ids      map[string]int
 	requests int
+	held     int
+	gateAt   int
+	gate     chan struct{}
 }
 
 func (d *distinctReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	time.Sleep(10 * time.Millisecond) // a real receiver takes a moment: the burst is still in flight at the kill
+	d.mu.Lock()
+	hold := len(d.ids) >= d.gateAt
+	if hold {
+		d.held++
+	}
+	d.mu.Unlock()
+	if hold {
+		select {
+		case <-d.gate:
+		case <-r.Context().Done():
+			return // the sender died: never applied
+		}
+	}
 	d.mu.Lock()
 	d.ids[r.Header.Get("Idempotency-Key")]++
 	d.requests++
@@ -56,10 +73,10 @@ func (d *distinctReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-func (d *distinctReceiver) counts() (distinct, requests int) {
+func (d *distinctReceiver) counts() (distinct, requests, held int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return len(d.ids), d.requests
+	return len(d.ids), d.requests, d.held
 }
 
 // TestBinary_PostbacksSurviveKill9 is the crash path of outgoing postbacks
@@ -76,7 +93,8 @@ func TestBinary_PostbacksSurviveKill9(t *testing.T) {
 	defer db.Close()
 	tenant := coretest.Tenant(t, db)
 	partner := coretest.Partner(t, db, tenant)
-	rc := &distinctReceiver{ids: map[string]int{}}
+	const n = 2000
+	rc := &distinctReceiver{ids: map[string]int{}, gateAt: n / 4, gate: make(chan struct{})}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
 	now := time.Now().UTC()
@@ -94,10 +112,9 @@ func TestBinary_PostbacksSurviveKill9(t *testing.T) {
 	first, out := startBinaryWith(t, env, args...)
 	waitReady(t, addr, 60*time.Second)
 
-	const n = 2000
 	publishCommissions(t, natsAddr, tenant, partner, n)
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if d, _ := rc.counts(); d >= n/5 {
+		if _, _, held := rc.counts(); held > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -108,17 +125,23 @@ func TestBinary_PostbacksSurviveKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = first.Wait()
-	atKill, _ := rc.counts()
+	close(rc.gate)
+	atKill, _, _ := rc.counts()
+	if atKill >= n {
+		t.Fatalf("all %d postbacks arrived before the kill: the crash path was not exercised", n)
+	}
 
 	restarted, out := startBinaryWith(t, env, args...)
 	waitReady(t, addr, 60*time.Second)
+	ready := time.Now()
 	deadline := time.Now().Add(90 * time.Second)
-	for d, _ := rc.counts(); d < n; d, _ = rc.counts() {
+	for d, _, _ := rc.counts(); d < n; d, _, _ = rc.counts() {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d of %d postbacks arrived after the restart (%d before the kill)\n%s", d, n, atKill, out.b.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	recovered := time.Since(ready)
 	var delivered, failed int
 	for time.Now().Before(deadline) {
 		err := db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'delivered'), count(*) FILTER (WHERE status = 'failed')
@@ -131,9 +154,9 @@ func TestBinary_PostbacksSurviveKill9(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	distinct, requests := rc.counts()
-	t.Logf("%d postbacks: %d arrived before kill -9, all %d after the restart (%d requests: duplicates are in-flight ones, deduped by idempotency id)",
-		n, atKill, distinct, requests)
+	distinct, requests, _ := rc.counts()
+	t.Logf("%d postbacks: %d arrived before kill -9, all %d within %s of the restart (%d requests: duplicates are in-flight ones, deduped by idempotency id)",
+		n, atKill, distinct, recovered.Round(time.Millisecond), requests)
 	if delivered != n || failed != 0 {
 		t.Fatalf("log: %d delivered, %d failed; want %d delivered", delivered, failed, n)
 	}
