@@ -39,13 +39,13 @@ type Config struct {
 	// (scheme, host and port); default 32.
 	PerReceiver int
 	// QueuePerReceiver is how many jobs may wait for one receiver before
-	// more are deferred; default 4096.
+	// more are deferred; default 8192.
 	QueuePerReceiver int
 	// MaxQueueWait is how long a job may wait in its receiver's queue: a
 	// job that would wait longer (judged by the receiver's recent latency)
 	// is deferred instead, and one that did is deferred by a sweeper; default 10s.
 	MaxQueueWait time.Duration
-	// MaxInFlight bounds the jobs this node holds; default 8192.
+	// MaxInFlight bounds the jobs this node holds; default 16384.
 	MaxInFlight int
 	// Batch is how many messages are pulled and logged at once; default 256.
 	Batch int
@@ -70,8 +70,8 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	def(&c.PerReceiver, 32)
-	def(&c.QueuePerReceiver, 4096)
-	def(&c.MaxInFlight, 8192)
+	def(&c.QueuePerReceiver, 8192)
+	def(&c.MaxInFlight, 16384)
 	def(&c.Batch, 256)
 	def(&c.Writers, 4)
 	defDur(&c.Timeout, 10*time.Second)

@@ -33,6 +33,7 @@ type lane struct {
 	closed   bool
 	lastUsed time.Time
 	latency  time.Duration // moving average of this receiver's answers
+	started  []time.Time   // start times of the requests in flight
 }
 
 // initialLatency is what a new receiver is assumed to take per request.
@@ -45,12 +46,11 @@ func newLane(limit, capacity int, maxWait time.Duration) *lane {
 // offer queues it and calls start when another sender goroutine may run.
 // It reports false when the lane is closed, full, or the receiver is so
 // slow that the job would wait longer than maxWait: a fast receiver can
-// absorb a burst, a slow one only a few jobs.
+// absorb a burst, a slow or hanging one only a few jobs.
 func (l *lane) offer(it item, start func()) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	wait := time.Duration(len(l.queue)+1) * l.latency / time.Duration(l.limit)
-	if l.closed || len(l.queue) >= l.capacity || wait > l.maxWait {
+	if l.closed || len(l.queue) >= l.capacity || l.expectedWait(len(l.queue)+1, it.since) > l.maxWait {
 		return false
 	}
 	l.queue = append(l.queue, it)
@@ -61,27 +61,48 @@ func (l *lane) offer(it item, start func()) bool {
 	return true
 }
 
-// next pops the oldest item; when there is none (or the lane is closed) the
-// calling sender goroutine retires.
-func (l *lane) next() (item, bool) {
+// expectedWait estimates how long the n-th queued job would wait: the
+// receiver's recent latency, or the age of its oldest request in flight
+// when that is longer (a receiver that just started hanging has no slow
+// answers yet, only old requests).
+func (l *lane) expectedWait(n int, now time.Time) time.Duration {
+	lat := l.latency
+	for _, s := range l.started {
+		lat = max(lat, now.Sub(s))
+	}
+	return time.Duration(n) * lat / time.Duration(l.limit)
+}
+
+// next pops the oldest item and notes its start; when there is none (or
+// the lane is closed) the calling sender goroutine retires.
+func (l *lane) next() (item, time.Time, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := time.Now()
 	if l.closed || len(l.queue) == 0 {
 		l.active--
-		l.lastUsed = time.Now()
-		return item{}, false
+		l.lastUsed = now
+		return item{}, now, false
 	}
 	it := l.queue[0]
 	l.queue[0] = item{}
 	l.queue = l.queue[1:]
-	return it, true
+	l.started = append(l.started, now)
+	return it, now, true
 }
 
-// observe feeds one answer's latency into the moving average.
-func (l *lane) observe(d time.Duration) {
+// finished records the end of the request started at start: its latency
+// feeds the moving average.
+func (l *lane) finished(start time.Time, d time.Duration) {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.latency = (4*l.latency + d) / 5
-	l.mu.Unlock()
+	for i, s := range l.started {
+		if s.Equal(start) {
+			l.started = append(l.started[:i], l.started[i+1:]...)
+			break
+		}
+	}
 }
 
 // expire removes the items queued since before cutoff (they sit at the head).

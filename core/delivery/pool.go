@@ -122,19 +122,19 @@ func (p *pool) place(it item) {
 func (p *pool) drain(l *lane) {
 	defer p.sends.Done()
 	for {
-		it, ok := l.next()
+		it, start, ok := l.next()
 		if !ok {
 			return
 		}
-		p.send(l, it)
+		p.send(l, it, start)
 	}
 }
 
 // send makes the attempt (not cancelled by shutdown: it is bounded by the
 // request timeout) and queues its result for the log.
-func (p *pool) send(l *lane, it item) {
+func (p *pool) send(l *lane, it item, start time.Time) {
 	sent := p.sender.Send(context.Background(), it.job)
-	l.observe(sent.Attempt.Latency)
+	l.finished(start, time.Since(start))
 	r := p.cfg.Policy.Decide(it.job, sent, time.Now())
 	r.JobJSON = it.msg.Data() // the job as received: Decide does not change it
 	p.m.observe(r)
