@@ -41,15 +41,18 @@ func pump(ctx context.Context, cons jetstream.Consumer, buffer int, log *slog.Lo
 	return out, nil
 }
 
-// collect waits for one message, then takes whatever else is already
-// there, up to max: batches form under load without adding latency when
-// idle. ok is false once the channel is closed and empty.
-func collect(in <-chan jetstream.Msg, max int) (batch []jetstream.Msg, ok bool) {
+// collect waits for one message, then gathers more for up to linger or
+// until max: under load batches fill at once; at a moderate rate the
+// linger turns one query per message into one per batch, for a few
+// milliseconds of latency. ok is false once the channel is closed and empty.
+func collect(in <-chan jetstream.Msg, max int, linger time.Duration) (batch []jetstream.Msg, ok bool) {
 	m, ok := <-in
 	if !ok {
 		return nil, false
 	}
 	batch = append(batch, m)
+	timer := time.NewTimer(linger)
+	defer timer.Stop()
 	for len(batch) < max {
 		select {
 		case m, ok := <-in:
@@ -57,7 +60,7 @@ func collect(in <-chan jetstream.Msg, max int) (batch []jetstream.Msg, ok bool) 
 				return batch, true
 			}
 			batch = append(batch, m)
-		default:
+		case <-timer.C:
 			return batch, true
 		}
 	}
@@ -67,13 +70,13 @@ func collect(in <-chan jetstream.Msg, max int) (batch []jetstream.Msg, ok bool) 
 // consume runs handle on batches until ctx is done. A handled batch is
 // acknowledged; a failed one is redelivered after a second. Messages that
 // arrive after ctx is done are handed back at once.
-func consume(ctx context.Context, cons jetstream.Consumer, max int, handle func(context.Context, []jetstream.Msg) error, log *slog.Logger) error {
+func consume(ctx context.Context, cons jetstream.Consumer, max int, linger time.Duration, handle func(context.Context, []jetstream.Msg) error, log *slog.Logger) error {
 	in, err := pump(ctx, cons, max, log)
 	if err != nil {
 		return err
 	}
 	for {
-		batch, ok := collect(in, max)
+		batch, ok := collect(in, max, linger)
 		if !ok {
 			return nil
 		}

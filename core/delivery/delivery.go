@@ -49,6 +49,9 @@ type Config struct {
 	MaxInFlight int
 	// Batch is how many messages are pulled and logged at once; default 256.
 	Batch int
+	// Linger is how long the planner and the dispatcher wait for a batch to
+	// fill before handling it; default 2ms.
+	Linger time.Duration
 	// Writers is how many goroutines write the log; default 2.
 	Writers int
 	// SchedulerInterval is how often due retries are looked for; default 200ms.
@@ -77,6 +80,7 @@ func (c Config) withDefaults() Config {
 	defDur(&c.Timeout, 10*time.Second)
 	defDur(&c.MaxQueueWait, 10*time.Second)
 	defDur(&c.SchedulerInterval, 200*time.Millisecond)
+	defDur(&c.Linger, 2*time.Millisecond)
 	return c
 }
 
@@ -124,8 +128,8 @@ func Start(ctx context.Context, cfg Config, d Deps) (*Runner, error) {
 	workers := newPool(cfg, d.Store, d.Sender, d.Log, m)
 	sched := NewScheduler(d.Store, queue, cfg.SchedulerInterval, d.Log)
 	r := &Runner{}
-	r.run(func() error { return consume(ctx, cons[0], cfg.Batch, planner.Commissions, d.Log) }, d.Log)
-	r.run(func() error { return consume(ctx, cons[1], cfg.Batch, planner.Conversions, d.Log) }, d.Log)
+	r.run(func() error { return consume(ctx, cons[0], cfg.Batch, cfg.Linger, planner.Commissions, d.Log) }, d.Log)
+	r.run(func() error { return consume(ctx, cons[1], cfg.Batch, cfg.Linger, planner.Conversions, d.Log) }, d.Log)
 	r.run(func() error { return workers.Run(ctx, cons[2]) }, d.Log)
 	r.run(func() error { sched.Run(ctx); return nil }, d.Log)
 	return r, nil

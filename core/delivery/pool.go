@@ -49,7 +49,7 @@ func (p *pool) Run(ctx context.Context, cons jetstream.Consumer) error {
 	janitor.Add(1)
 	go func() { defer janitor.Done(); p.janitor(ctx) }()
 	for {
-		batch, ok := collect(in, p.cfg.Batch)
+		batch, ok := collect(in, p.cfg.Batch, p.cfg.Linger)
 		if !ok {
 			break
 		}

@@ -20,8 +20,7 @@ type pending struct {
 	done   func()        // optional, after the message is settled
 }
 
-// recorder writes results to PostgreSQL in batches from a few goroutines;
-// batches form naturally while the previous one is being written.
+// recorder writes results to PostgreSQL in batches from a few goroutines.
 type recorder struct {
 	store postback.DeliveryStore
 	in    chan pending
@@ -55,21 +54,31 @@ func (r *recorder) loop() {
 		if !ok {
 			return
 		}
-		batch := []pending{first}
-	fill:
-		for len(batch) < r.max {
-			select {
-			case p, ok := <-r.in:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, p)
-			default:
-				break fill
-			}
-		}
-		r.flush(batch)
+		r.flush(r.fill([]pending{first}))
 	}
+}
+
+// recordLinger is how long a writer waits for a batch to fill: logging is
+// off the delivery path (it only delays acknowledgements), so batches can be
+// fuller than the planner's.
+const recordLinger = 10 * time.Millisecond
+
+// fill adds what arrives within recordLinger, up to max.
+func (r *recorder) fill(batch []pending) []pending {
+	timer := time.NewTimer(recordLinger)
+	defer timer.Stop()
+	for len(batch) < r.max {
+		select {
+		case p, ok := <-r.in:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, p)
+		case <-timer.C:
+			return batch
+		}
+	}
+	return batch
 }
 
 // flush logs a batch, retrying briefly; if the database stays down the
