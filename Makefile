@@ -63,6 +63,9 @@ bench:
 	$(MAKE) --no-print-directory ui
 	$(GO) test -run '^$$' -bench UI -benchtime 2s ./web/
 	$(GO) test -run '^$$' -bench BenchmarkTrackingFigures -benchtime 1x -timeout 20m .
+	@echo "outgoing postbacks: deliveries/s to one local receiver; commission event to first attempt (p50/p99) at 2,000/s"
+	$(GO) test -run '^$$' -bench 'Delivery_' -benchtime 20000x ./core/delivery/
+	$(GO) test -run '^$$' -bench . -benchtime 1s ./plugins/postback/format/
 
 ## system-deps: PostgreSQL server binaries for the private cluster; Chromium for the browser tests
 system-deps: chromium

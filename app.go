@@ -80,6 +80,14 @@ func newApp(ctx context.Context, cfg Config, in *infra, box *secret.Box, reg *pr
 	a.closers = append(a.closers, trk.closers...)
 	trk.stats = stats.NewService(postgres.NewStatsStore(in.db), postgres.NewLedgerPayouts(in.db))
 
+	// Outgoing postbacks: planner, delivery workers and retry scheduler. They
+	// stop when the other workers do, after HTTP has drained.
+	pb, err := startPostbacks(context.WithoutCancel(ctx), cfg, in, box, reg, log)
+	if err != nil {
+		return nil, err
+	}
+	a.workers = append(a.workers, func(ctx context.Context) { <-ctx.Done(); pb.stop() })
+
 	// Web UI.
 	assets, err := ui.New()
 	if err != nil {
@@ -113,6 +121,7 @@ func newApp(ctx context.Context, cfg Config, in *infra, box *secret.Box, reg *pr
 		Links:           trk.links,
 		Conversions:     trk.conversions,
 		Stats:           trk.stats,
+		Postbacks:       pb.service,
 	})
 	return a, nil
 }

@@ -42,7 +42,12 @@ func newTestApp(t *testing.T) *testApp {
 	box, _ := secret.NewBox(key)
 	ta := &testApp{t: t, in: in}
 	ta.srv = httptest.NewUnstartedServer(nil)
-	cfg := Config{BaseURL: "http://" + ta.srv.Listener.Addr().String(), AllowPrivateOutbound: true, argon: cheapArgon, rateLimitFactor: 100}
+	cfg, err := parseConfig("serve", []string{"--data-dir", t.TempDir(), "--base-url", "http://" + ta.srv.Listener.Addr().String()},
+		env(map[string]string{"AFFCORE_ALLOW_PRIVATE_OUTBOUND": "1"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.argon, cfg.rateLimitFactor = cheapArgon, 100
 	a, err := newApp(context.Background(), cfg, in, box, prometheus.NewRegistry(), coretest.Logger())
 	if err != nil {
 		t.Fatal(err)

@@ -43,6 +43,12 @@ type Config struct {
 	GeoIPDB       string // location database (GeoIP2/GeoLite2 City or Country, or ip-location-db country)
 	GeoIPASNDB    string // ASN database (GeoLite2-ASN or compatible)
 	IngestWorkers int
+
+	// Outgoing postbacks.
+	PostbackRetrySchedule []time.Duration
+	PostbackGiveUpAfter   time.Duration
+	PostbackTimeout       time.Duration
+	PostbackConcurrency   int
 }
 
 // setting is one row of the settings table: flag, environment variable,
@@ -190,6 +196,42 @@ func settings() []setting {
 		}},
 		{flag: "pg-bin-dir", env: "AFFCORE_PG_BIN_DIR", def: "", usage: "directory with initdb and postgres; empty searches PATH and /usr/lib/postgresql/*/bin", parse: func(c *Config, v string) error {
 			c.PGBinDir = v
+			return nil
+		}},
+		// Outgoing postbacks.
+		{flag: "", env: "AFFCORE_POSTBACK_RETRY_SCHEDULE", def: "1s,5s,30s,2m,10m,1h", usage: "delays between postback attempts, comma-separated; the last repeats until the give-up time", parse: func(c *Config, v string) error {
+			c.PostbackRetrySchedule = nil
+			for _, f := range strings.Split(v, ",") {
+				d, err := time.ParseDuration(strings.TrimSpace(f))
+				if err != nil || d <= 0 {
+					return errors.New("want positive durations separated by commas, e.g. 1s,5s,30s,2m,10m,1h")
+				}
+				c.PostbackRetrySchedule = append(c.PostbackRetrySchedule, d)
+			}
+			return nil
+		}},
+		{flag: "", env: "AFFCORE_POSTBACK_GIVE_UP_AFTER", def: "24h", usage: "how long a postback is retried before it is marked failed", parse: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return errors.New("want a positive duration such as 24h")
+			}
+			c.PostbackGiveUpAfter = d
+			return nil
+		}},
+		{flag: "", env: "AFFCORE_POSTBACK_TIMEOUT", def: "10s", usage: "bound on one postback attempt (connect, send, answer)", parse: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 || d > 2*time.Minute {
+				return errors.New("want a duration between 0 and 2m such as 10s")
+			}
+			c.PostbackTimeout = d
+			return nil
+		}},
+		{flag: "", env: "AFFCORE_POSTBACK_CONCURRENCY", def: "32", usage: "postback requests in flight to one receiver (scheme, host and port) at a time", parse: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 256 {
+				return errors.New("want a number from 1 to 256")
+			}
+			c.PostbackConcurrency = n
 			return nil
 		}},
 	}

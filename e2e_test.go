@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,6 +24,15 @@ func TestE2E_ClickToCommission(t *testing.T) {
 		"payout": "4.50", "currency": "USD"}, &offer)
 	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": "Spring", "offer_id": offer.ID}, &campaign)
 	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
+
+	// The partner's postback: {payout} must be its own commission.
+	got := make(chan url.Values, 4)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.URL.Query()
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer receiver.Close()
+	ta.must(200, "PUT", "/api/v1/me/postback", partner, map[string]any{"url": receiver.URL + "/pb?cid={click_id}&payout={payout}&s={sub1}&st={status}", "method": "GET"}, nil)
 
 	var link struct{ URL string }
 	ta.must(200, "POST", "/api/v1/me/links", partner, map[string]any{"offer_id": offer.ID, "sub1": "fb ads"}, &link)
@@ -66,6 +76,17 @@ func TestE2E_ClickToCommission(t *testing.T) {
 			t.Fatalf("the commission never reached the partner's hold balance: %+v", bal)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+
+	select {
+	case q := <-got:
+		if q.Get("cid") != clickID || q.Get("payout") != "4.50" || q.Get("s") != "fb ads" || q.Get("st") != "approved" {
+			t.Errorf("partner postback query = %v; want the click, payout 4.50 (the commission, not the revenue), sub1, approved", q)
+		}
+	case <-time.After(20 * time.Second):
+		_, b := ta.call("GET", "/api/v1/postbacks/outgoing", partner, nil)
+		_, b2 := ta.call("GET", "/api/v1/me/postback", partner, nil)
+		t.Fatalf("the partner's postback never arrived; log %s; settings %s", b, b2)
 	}
 
 	var st struct {

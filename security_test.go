@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -47,10 +48,31 @@ func seedTenantA(ta *testApp, owner string) tenantFixture {
 	var team struct{ Members []struct{ ID string } }
 	ta.must(200, "GET", "/api/v1/team", owner, nil, &team)
 	add("/api/v1/team", team.Members[0].ID)
-	f.markers = append(f.markers, "seed-partner@a.test", "seed-invite@a.test", "seed-member@a.test", "seed-key-a")
+	f.markers = append(f.markers, "seed-partner@a.test", "seed-invite@a.test", "seed-member@a.test", "seed-key-a", "seedmark=a", "seed-webhook-a")
 	seedMoney(ta, owner, partnerID, &f, add)
 	seedTracking(ta, owner, partnerID, &f, add)
+	seedPostbacks(ta, owner, partnerID, add)
 	return f
+}
+
+// seedPostbacks gives the seed partner a global postback and an override,
+// sends it a test postback (a logged delivery), and adds a tenant webhook.
+func seedPostbacks(ta *testApp, owner, partnerID string, add func(prefix, id string)) {
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(200) }))
+	ta.t.Cleanup(receiver.Close)
+	var me struct {
+		TenantID string `json:"tenant_id"`
+	}
+	ta.must(200, "GET", "/api/v1/me", owner, nil, &me)
+	partnerTok := ta.login("seed-partner@a.test", me.TenantID)
+	ta.must(200, "PUT", "/api/v1/me/postback", partnerTok, map[string]any{"url": receiver.URL + "/pb?cid={click_id}&seedmark=a", "method": "GET"}, nil)
+	var override, hook, delivery struct{ ID string }
+	ta.must(201, "POST", "/api/v1/me/postbacks", partnerTok, map[string]any{"url": receiver.URL + "/override?seedmark=a", "offer_id": "off_seed_a"}, &override)
+	add("/api/v1/me/postbacks", override.ID)
+	ta.must(200, "POST", "/api/v1/me/postback/test", partnerTok, map[string]any{}, &delivery)
+	add("/api/v1/postbacks/outgoing", delivery.ID)
+	ta.must(201, "POST", "/api/v1/webhooks", owner, map[string]any{"url": receiver.URL + "/hook?seedmark=a", "description": "seed-webhook-a"}, &hook)
+	add("/api/v1/webhooks", hook.ID)
 }
 
 // seedTracking creates tenant A's catalogue, grants an offer to the seed
@@ -262,7 +284,7 @@ func TestSecurity_EveryRouteDeniesStrangers(t *testing.T) {
 	// Nothing above changed tenant A's data.
 	for prefix, id := range fx.ids {
 		switch prefix {
-		case "/api/v1/team/invites", "/api/v1/partners/invites", "/api/v1/api-keys", "/api/v1/team", "/api/v1/commission-periods", "/api/v1/me/payouts":
+		case "/api/v1/team/invites", "/api/v1/partners/invites", "/api/v1/api-keys", "/api/v1/team", "/api/v1/commission-periods", "/api/v1/me/payouts", "/api/v1/me/postbacks":
 			continue // no single-item GET for the owner; listed below or not an id
 		}
 		ta.must(200, "GET", prefix+"/"+id, ownerA, nil, nil)

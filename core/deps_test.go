@@ -22,6 +22,8 @@ var kernel = map[string]bool{mod + "/core": true, mod + "/core/access": true, mo
 var adapters = map[string]bool{
 	"postgres": true, "natsbus": true, "pgserver": true, "coretest": true, "datadir": true, "secret": true,
 	"geo": true, "useragent": true, "outbound": true, "mailer": true,
+	// delivery sends outgoing postbacks: JetStream consumers and the outbound HTTP client.
+	"delivery": true,
 }
 
 type rule struct {

@@ -65,12 +65,14 @@ var AnyCallerRoutes = map[string]bool{
 // partner only its own. The security test checks a partner sees nothing of
 // another partner's there.
 var SharedRoutes = map[string]bool{
-	"GET /api/v1/balances":             true,
-	"GET /api/v1/ledger":               true,
-	"GET /api/v1/payouts":              true,
-	"POST /api/v1/payouts":             true,
-	"GET /api/v1/payouts/{id}":         true,
-	"POST /api/v1/payouts/{id}/cancel": true,
+	"GET /api/v1/balances":                true,
+	"GET /api/v1/ledger":                  true,
+	"GET /api/v1/payouts":                 true,
+	"POST /api/v1/payouts":                true,
+	"GET /api/v1/payouts/{id}":            true,
+	"POST /api/v1/payouts/{id}/cancel":    true,
+	"GET /api/v1/postbacks/outgoing":      true,
+	"GET /api/v1/postbacks/outgoing/{id}": true,
 }
 
 // routes builds the route table: every route affcore serves is listed here.
@@ -210,6 +212,41 @@ func (s *Server) routes() chi.Router {
 			partner.Post("/api/v1/me/links", s.handleMyLink(d.Catalog, d.Links))
 			partner.Get("/api/v1/me/stats", s.handleStats(d.Stats, true))
 		})
+	})
+
+	// Outgoing postbacks: partners' postback settings (portal), tenant
+	// webhooks, and the delivery log both cabinets read.
+	r.Group(func(r chi.Router) {
+		r.Use(s.authenticate, s.audited)
+		pb := s.deps.Postbacks
+		me := r.With(s.requirePartner)
+		me.Get("/api/v1/me/postback", s.handleMyPostbackGet(pb))
+		me.Put("/api/v1/me/postback", s.handleMyPostbackPut(pb))
+		me.Delete("/api/v1/me/postback", s.handleMyPostbackDelete(pb))
+		me.Post("/api/v1/me/postback/test", s.handlePostbackTest(pb, partnerSelf, false))
+		me.Post("/api/v1/me/postback/secret", s.handlePostbackSecret(pb, partnerSelf))
+		me.Get("/api/v1/me/postbacks", s.handlePostbackList(pb, partnerSelf))
+		me.Post("/api/v1/me/postbacks", s.handlePostbackCreate(pb, partnerSelf))
+		me.Get("/api/v1/me/postbacks/{id}", s.handlePostbackGet(pb, partnerSelf))
+		me.Put("/api/v1/me/postbacks/{id}", s.handlePostbackPut(pb, partnerSelf))
+		me.Delete("/api/v1/me/postbacks/{id}", s.handlePostbackDelete(pb, partnerSelf))
+
+		hooks := r.With(s.requireScope(access.SettingsWrite))
+		hooks.Get("/api/v1/webhooks", s.handlePostbackList(pb, tenantWebhooks))
+		hooks.Post("/api/v1/webhooks", s.handlePostbackCreate(pb, tenantWebhooks))
+		hooks.Post("/api/v1/webhooks/secret", s.handlePostbackSecret(pb, tenantWebhooks))
+		hooks.Get("/api/v1/webhooks/{id}", s.handlePostbackGet(pb, tenantWebhooks))
+		hooks.Put("/api/v1/webhooks/{id}", s.handlePostbackPut(pb, tenantWebhooks))
+		hooks.Delete("/api/v1/webhooks/{id}", s.handlePostbackDelete(pb, tenantWebhooks))
+		hooks.Post("/api/v1/webhooks/{id}/test", s.handlePostbackTest(pb, tenantWebhooks, true))
+
+		r.With(s.requireScope(access.PartnersRead)).Get("/api/v1/partners/{id}/postbacks", s.handlePartnerPostbacks(pb))
+		r.With(s.requireScope(access.PartnersWrite)).Post("/api/v1/partners/{id}/postback/test", s.handlePostbackTest(pb, partnerInPath, false))
+
+		logs := r.With(s.requirePartnerOrScope(access.ReportsRead))
+		logs.Get("/api/v1/postbacks/outgoing", s.handleOutgoingList(pb))
+		logs.Get("/api/v1/postbacks/outgoing/{id}", s.handleOutgoingGet(pb))
+		r.With(s.requireScope(access.PartnersWrite)).Post("/api/v1/postbacks/outgoing/{id}/replay", s.handleOutgoingReplay(pb))
 	})
 	return r
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/affcore/affcore/core/ledger"
 	"github.com/affcore/affcore/core/mailer"
 	"github.com/affcore/affcore/core/payout"
+	"github.com/affcore/affcore/core/postback"
 	"github.com/affcore/affcore/core/stats"
 	"github.com/affcore/affcore/web/ui"
 )
@@ -75,6 +76,8 @@ type Deps struct {
 	Links       *click.Signer
 	Conversions *conversion.Service
 	Stats       *stats.Service
+	// Outgoing postbacks: partners' postback settings, tenant webhooks, the delivery log.
+	Postbacks *postback.Service
 }
 
 // Server is the HTTP handler for everything affcore serves.

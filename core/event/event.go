@@ -36,7 +36,7 @@ type Stream struct {
 
 // Streams lists every stream affcore uses; each area adds its own.
 func Streams() []Stream {
-	return []Stream{EventsStream, ClicksStream}
+	return []Stream{EventsStream, ClicksStream, DeliveriesStream}
 }
 
 // EventsStream carries domain events (conversions, ledger movements) that
