@@ -11,6 +11,8 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 )
 
+require github.com/tetratelabs/wazero v1.12.0 // indirect
+
 require (
 	github.com/affcore/affcore/pdk/go v0.0.0
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
