@@ -1,0 +1,9 @@
+package main
+
+import pdk "github.com/affcore/affcore/pdk/go"
+
+//go:wasmexport affcore_init
+func affcoreInit() int32 { return pdk.Init(setup) }
+
+//go:wasmexport hook_click_score
+func hookClickScore(n uint32) uint64 { return pdk.Serve(n, Score) }
