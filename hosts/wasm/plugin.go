@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -30,6 +32,30 @@ type plugin struct {
 	sem  chan struct{} // one token per live instance
 
 	closeOnce sync.Once
+	created   atomic.Int64
+	discarded atomic.Int64
+}
+
+// PoolStats describes an installation's instance pool.
+type PoolStats struct {
+	Live      int   // instances alive (idle or busy)
+	Idle      int   // instances waiting for a call
+	Created   int64 // instances created since load
+	Discarded int64 // instances discarded (trap, timeout, denial, recycling)
+}
+
+// Stats returns the pool's counters.
+func (p *plugin) Stats() PoolStats {
+	return PoolStats{Live: len(p.sem), Idle: len(p.idle), Created: p.created.Load(), Discarded: p.discarded.Load()}
+}
+
+// StatsOf returns the pool counters of a plugin loaded by this engine.
+func StatsOf(p hosts.Plugin) (PoolStats, bool) {
+	wp, ok := p.(*plugin)
+	if !ok {
+		return PoolStats{}, false
+	}
+	return wp.Stats(), true
 }
 
 func newPlugin(e *Engine, inst hosts.Installation, class hosts.Class, cm wazero.CompiledModule, release func()) *plugin {
@@ -109,6 +135,7 @@ func (p *plugin) put(in *instance, keep bool) {
 }
 
 func (p *plugin) discard(in *instance) {
+	p.discarded.Add(1)
 	_ = in.mod.Close(context.Background())
 	<-p.sem
 }
@@ -153,6 +180,7 @@ func (p *plugin) newInstance(ctx context.Context) (*instance, error) {
 		return nil, err
 	}
 	in.lastUsed = time.Now()
+	p.created.Add(1)
 	return in, nil
 }
 
@@ -224,10 +252,14 @@ func (in *instance) call(ctx context.Context, hook string, input []byte, lim hos
 		return nil, false, err
 	}
 	in.maybeGC(ctx)
+	// A plugin that panicked or tried a forbidden capability may have left
+	// its globals half-updated or be probing: its instance is not reused.
+	keep = !st.denied
 	if st.envelopeErr != nil {
-		return nil, true, st.envelopeErr
+		keep = keep && st.envelopeErr.Code != abi.CodePanic
+		return nil, keep, st.envelopeErr
 	}
-	return out, true, nil
+	return out, keep, nil
 }
 
 // readEnvelope copies the guest's output out of linear memory and decodes
@@ -279,7 +311,17 @@ func describeTrap(ctx context.Context, err error) string {
 		}
 		return fmt.Sprintf("the plugin exited with code %d (a Go runtime fatal error such as out of memory or stack overflow)", exit.ExitCode())
 	}
-	return err.Error()
+	return firstLines(err.Error(), 12)
+}
+
+// firstLines keeps the head of a trap message (wazero appends the whole wasm
+// stack trace).
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines[n] = "…"
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Interface guard.

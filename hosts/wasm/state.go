@@ -1,12 +1,14 @@
 package wasm
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/affcore/affcore/hosts"
+	"github.com/affcore/affcore/pdk/go/abi"
 )
 
 // callState is the per-call budget and scratch of one hook call (or of an
@@ -23,6 +25,9 @@ type callState struct {
 	pending     []byte // the last HTTP response, read with http_read
 	lastLog     string // the last line logged, quoted when the instance dies
 	envelopeErr *hosts.CallError
+	// denied is set when the host refused a capability during the call: the
+	// instance is discarded afterwards, whatever the plugin answers.
+	denied bool
 }
 
 type stateKey struct{}
@@ -74,6 +79,7 @@ func (st *callState) write(level slog.Level, msg string, host bool) {
 // deny logs why a capability was refused and returns the status to give
 // the guest.
 func (st *callState) deny(status int32, format string, args ...any) int32 {
+	st.denied = st.denied || status == abi.StatusDenied
 	st.write(slog.LevelWarn, sprintf(format, args...), true)
 	return status
 }
@@ -92,18 +98,35 @@ func truncate(s string, n int) string {
 }
 
 // logWriter sends a guest's stdout and stderr to the plugin log, one entry
-// per line, within the current call's budget.
-type logWriter struct{ in *instance }
+// per line, within the current call's budget. The Go runtime writes a fatal
+// error in fragments, so partial lines wait for their newline.
+type logWriter struct {
+	in      *instance
+	partial []byte
+}
+
+// maxPartial bounds a line waiting for its newline.
+const maxPartial = 4 << 10
 
 func (w *logWriter) Write(b []byte) (int, error) {
 	st := w.in.state
 	if st == nil {
 		return len(b), nil
 	}
-	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
-		if line != "" {
+	w.partial = append(w.partial, b...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			break
+		}
+		if line := strings.TrimSpace(string(w.partial[:i])); line != "" {
 			st.logLine(slog.LevelInfo, line, false)
 		}
+		w.partial = w.partial[i+1:]
+	}
+	if len(w.partial) > maxPartial {
+		st.logLine(slog.LevelInfo, string(w.partial), false)
+		w.partial = nil
 	}
 	return len(b), nil
 }

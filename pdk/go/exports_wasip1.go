@@ -7,7 +7,6 @@ import (
 	"unsafe"
 
 	"github.com/affcore/affcore/pdk/go/abi"
-	"github.com/affcore/affcore/pdk/go/hook"
 )
 
 // Guest-side state of one instance: the input buffer the host writes into,
@@ -43,15 +42,9 @@ func alloc(size uint32) uint32 {
 func collect() { runtime.GC() }
 
 // Serve runs one hook call for the plugin's export shim: it decodes the
-// input the host wrote with affcore_alloc, calls fn, and returns the packed
-// pointer and length of the envelope. A plugin's shim is one line per hook:
-//
-//	//go:wasmexport hook_commission
-//	func hookCommission(n uint32) uint64 { return pdk.Serve(n, Commission) }
-func Serve[I any, PI interface {
-	*I
-	hook.Decoder
-}, O hook.Encoder](inLen uint32, fn func(I) (O, error)) uint64 {
+// input the host wrote with affcore_alloc, calls the hook function, and
+// returns the packed pointer and length of the envelope.
+func (h *Handler[I, PI, O]) Serve(inLen uint32) uint64 {
 	calls++
 	if calls%gcEvery == 0 {
 		runtime.Gosched()
@@ -62,7 +55,7 @@ func Serve[I any, PI interface {
 	if int(inLen) > len(inBuf) {
 		outBuf = abi.AppendError(outBuf[:0], abi.Error{Code: abi.CodeInvalidInput, Message: "input length beyond the allocated buffer"})
 	} else {
-		outBuf = Call[I, PI, O](inBuf[:inLen], outBuf[:0], fn)
+		outBuf = h.handle(inBuf[:inLen], outBuf[:0])
 	}
 	if len(outBuf) == 0 {
 		return 0

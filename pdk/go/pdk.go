@@ -9,8 +9,10 @@
 // A plugin has two files: its logic (any name, tested natively with
 // pdktest) and an export shim whose name ends in _wasip1.go:
 //
+//	var commission = pdk.NewHandler(Commission)
+//
 //	//go:wasmexport hook_commission
-//	func hookCommission(n uint32) uint64 { return pdk.Serve(n, Commission) }
+//	func hookCommission(n uint32) uint64 { return commission.Serve(n) }
 //
 // Rules (instances are per tenant installation, reused across calls, and may
 // be recycled at any time): keep no goroutine alive past a call, do not

@@ -71,6 +71,52 @@ func Call[I any, PI interface {
 	return res.AppendMsg(abi.AppendOKHeader(out))
 }
 
+// Handler serves one hook for a plugin's export shim. It keeps the decoded
+// input between calls, so a call allocates only for the input's strings
+// (in one block) and what the hook itself allocates: allocation is the
+// dominant cost of a Go guest.
+type Handler[I any, PI interface {
+	*I
+	hook.Decoder
+}, O hook.Encoder] struct {
+	in I
+	fn func(I) (O, error)
+}
+
+// NewHandler returns the Handler of a hook function. Declare one per hook
+// as a package variable of the plugin's shim:
+//
+//	var commission = pdk.NewHandler(Commission)
+//
+//	//go:wasmexport hook_commission
+//	func hookCommission(n uint32) uint64 { return commission.Serve(n) }
+func NewHandler[I any, PI interface {
+	*I
+	hook.Decoder
+}, O hook.Encoder](fn func(I) (O, error)) *Handler[I, PI, O] {
+	return &Handler[I, PI, O]{fn: fn}
+}
+
+// handle decodes in into the handler's input and appends the envelope of
+// the call to out.
+func (h *Handler[I, PI, O]) handle(in, out []byte) (env []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			env = abi.AppendError(out[:0], abi.Error{Code: abi.CodePanic, Message: clip(fmt.Sprint(v))})
+		}
+	}()
+	var zero I
+	h.in = zero
+	if err := PI(&h.in).UnmarshalMsg(in); err != nil {
+		return abi.AppendError(out, abi.Error{Code: abi.CodeInvalidInput, Message: clip(err.Error())})
+	}
+	res, err := h.fn(h.in)
+	if err != nil {
+		return abi.AppendError(out, toABI(err))
+	}
+	return res.AppendMsg(abi.AppendOKHeader(out))
+}
+
 // Init runs a plugin's setup with its configuration, for the plugin's
 // affcore_init export:
 //

@@ -31,13 +31,18 @@ type Reader struct {
 	b   []byte
 	off int
 	err error
+	// s is b as one string, made on the first String call: every decoded
+	// string is a substring of it, so decoding allocates once for all
+	// strings instead of once per string (allocation dominates decoding in
+	// a Go guest), and the strings stay valid after b is reused.
+	s string
 }
 
 // NewReader returns a Reader over b. It does not copy b.
 func NewReader(b []byte) *Reader { return &Reader{b: b} }
 
 // Reset points r at b and clears its error, so one Reader can be reused.
-func (r *Reader) Reset(b []byte) { r.b, r.off, r.err = b, 0, nil }
+func (r *Reader) Reset(b []byte) { r.b, r.off, r.err, r.s = b, 0, nil, "" }
 
 // Err returns the first error met.
 func (r *Reader) Err() error { return r.err }
@@ -191,13 +196,17 @@ func (r *Reader) strLen() int {
 	return -1
 }
 
-// String reads a string (copied).
+// String reads a string. It shares memory with the other strings of this
+// Reader, never with b.
 func (r *Reader) String() string {
 	n := r.strLen()
-	if n <= 0 {
+	if n <= 0 || r.take(n) == nil {
 		return ""
 	}
-	return string(r.take(n))
+	if r.s == "" {
+		r.s = string(r.b)
+	}
+	return r.s[r.off-n : r.off]
 }
 
 // Key reads a map key without copying; the slice is valid as long as the
