@@ -9,9 +9,9 @@ require (
 	github.com/nats-io/nats.go v1.55.0
 	github.com/pressly/goose/v3 v3.29.0
 	github.com/prometheus/client_golang v1.25.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	github.com/tetratelabs/wazero v1.12.0
 )
-
-require github.com/tetratelabs/wazero v1.12.0 // indirect
 
 require (
 	github.com/affcore/affcore/pdk/go v0.0.0
