@@ -208,4 +208,3 @@ func secretNames(m map[string]string) []string {
 	slices.Sort(names)
 	return names
 }
-

@@ -169,4 +169,3 @@ func (s *PluginStore) DeleteInstallation(ctx context.Context, tenant core.Tenant
 
 // Interface guard.
 var _ plugin.Store = (*PluginStore)(nil)
-
