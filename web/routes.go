@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/access"
 )
 
 // PublicRoutes lists every route that answers without credentials, as
@@ -40,6 +41,23 @@ func (s *Server) routes() chi.Router {
 	r.Group(func(r chi.Router) {
 		r.Use(s.authenticate)
 		r.Get("/api/v1/me", handleMe())
+	})
+
+	// Plugins area: marketplace, tenant uploads, installations and their logs.
+	r.Group(func(r chi.Router) {
+		r.Use(s.authenticate, s.serviceAvailable(s.deps.Plugins != nil, "plugins"))
+		read, write := r.With(s.requireScope(access.PluginsRead)), r.With(s.requireScope(access.PluginsWrite))
+		p := s.deps.Plugins
+		read.Get("/api/v1/marketplace", handleMarketplace(s, p))
+		read.Get("/api/v1/plugins/installed", handlePluginsInstalled(s, p))
+		read.Get("/api/v1/plugins/{id}/logs", handlePluginLogs(s, p, s.deps.PluginLogs))
+		write.Post("/api/v1/plugins", handlePluginUpload(s, p))
+		write.Post("/api/v1/plugins/{id}/install", handlePluginInstall(s, p))
+		write.Post("/api/v1/plugins/{id}/upgrade", handlePluginUpgrade(s, p))
+		write.Post("/api/v1/plugins/{id}/enable", handlePluginChange(s, p, "enable"))
+		write.Post("/api/v1/plugins/{id}/disable", handlePluginChange(s, p, "disable"))
+		write.Post("/api/v1/plugins/{id}/rollback", handlePluginChange(s, p, "rollback"))
+		write.Delete("/api/v1/plugins/{id}", handlePluginChange(s, p, "uninstall"))
 	})
 	return r
 }

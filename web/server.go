@@ -37,6 +37,10 @@ type Deps struct {
 	BaseURL string
 	// ClientIP returns the caller's IP, honouring X-Forwarded-For only from trusted proxies.
 	ClientIP func(r *http.Request) string
+
+	// Plugins area: the registry and installations, and the plugin logs.
+	Plugins    PluginService
+	PluginLogs PluginLogs
 }
 
 // Server is the HTTP handler for everything affcore serves.
