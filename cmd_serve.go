@@ -39,7 +39,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer in.close()
-	if _, err := masterKey(cfg, log); err != nil {
+	box, err := masterKey(cfg, log)
+	if err != nil {
 		return err
 	}
 	if err := in.db.Migrate(ctx, log); err != nil {
@@ -52,6 +53,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
+	// Plugins area: registry, wasm host, routing to dedicated hosts. Other
+	// areas call hooks through plugins.hooks (a *hosts.Hooks: ScoreClick,
+	// Commission, FormatPostback, DeliverCAPI, Payout, PayoutStatus, SpendSync).
+	plugins, err := startPlugins(ctx, cfg, in, box, log)
+	if err != nil {
+		return fmt.Errorf("plugins: %w", err)
+	}
+	defer plugins.close()
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := web.NewServer(web.Deps{
@@ -62,6 +72,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			{Name: "postgres", Check: in.pgCheck},
 			{Name: "nats", Check: in.bus.Check},
 		},
+		// Plugins area.
+		Plugins:    plugins.svc,
+		PluginLogs: plugins.logs,
 	})
 	return serveHTTP(ctx, ln, handler, cfg.ShutdownTimeout, log)
 }

@@ -29,6 +29,9 @@ type Config struct {
 	TrustedProxies       []*net.IPNet
 	AllowPrivateOutbound bool
 	PGBinDir             string
+	// Plugins area.
+	PluginDir  string // first-party bundles registered at start
+	PluginKeys string // trusted plugin signing keys (ed25519:<base64>, comma-separated)
 }
 
 // setting is one row of the settings table: flag, environment variable,
@@ -145,6 +148,15 @@ func settings() []setting {
 		}},
 		{flag: "pg-bin-dir", env: "AFFCORE_PG_BIN_DIR", def: "", usage: "directory with initdb and postgres; empty searches PATH and /usr/lib/postgresql/*/bin", parse: func(c *Config, v string) error {
 			c.PGBinDir = v
+			return nil
+		}},
+		// Plugins area.
+		{flag: "plugin-dir", env: "AFFCORE_PLUGIN_DIR", def: "dist/plugins", usage: "directory of first-party plugin bundles (*.affplug) registered at start", parse: func(c *Config, v string) error {
+			c.PluginDir = v
+			return nil
+		}},
+		{flag: "", env: "AFFCORE_PLUGIN_KEYS", def: "", usage: "public keys (ed25519:<base64>, comma-separated) whose signatures mark plugin bundles as signed, besides the build's key", parse: func(c *Config, v string) error {
+			c.PluginKeys = v
 			return nil
 		}},
 	}

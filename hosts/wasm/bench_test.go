@@ -91,3 +91,48 @@ func BenchmarkCompileFromCache(b *testing.B) {
 		compile()
 	}
 }
+
+// memoryRun calls the click scorer n times after a warm-up and returns the
+// instance's linear memory in 64 KiB pages before and after.
+func memoryRun(t testing.TB, n int) (before, after uint32) {
+	p, _ := wasmtest.Load(t, "plugins/clickscore", wasmtest.Options{PluginID: "clickscore", Hooks: []string{abi.HookClickScore},
+		Limits: func(c hosts.Class) hosts.Limits { l := hosts.DefaultLimits(c); l.RecycleCalls = 1 << 30; l.Timeout = time.Second; return l }})
+	in := clickFacts().AppendMsg(nil)
+	ctx := context.Background()
+	call := func() {
+		if _, err := p.Call(ctx, abi.HookClickScore, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 20_000; i++ { // warm-up: the heap reaches its steady size
+		call()
+	}
+	before = wasm.MemoryPages(p)
+	for i := 0; i < n; i++ {
+		call()
+	}
+	after = wasm.MemoryPages(p)
+	if st, _ := wasm.StatsOf(p); st.Created != 1 || st.Discarded != 0 {
+		t.Fatalf("the instance was replaced during the run: %+v", st)
+	}
+	return before, after
+}
+
+// TestMemoryFlat: a long-lived instance of a standard-Go plugin keeps its
+// linear memory flat (the PDK yields every 64 calls; without it the Go GC
+// stalls and memory grows without bound).
+func TestMemoryFlat(t *testing.T) {
+	before, after := memoryRun(t, 100_000)
+	if after > before {
+		t.Fatalf("linear memory grew from %d to %d pages over 100k calls", before, after)
+	}
+	t.Logf("linear memory: %d pages before, %d after 100k calls", before, after)
+}
+
+// BenchmarkMemoryFlat reports linear memory before and after b.N calls
+// (make bench runs 1,000,000).
+func BenchmarkMemoryFlat(b *testing.B) {
+	before, after := memoryRun(b, b.N)
+	b.ReportMetric(float64(before), "pages-before")
+	b.ReportMetric(float64(after), "pages-after")
+}

@@ -140,6 +140,22 @@ func (p *plugin) discard(in *instance) {
 	<-p.sem
 }
 
+// MemoryPages returns the largest linear memory (in 64 KiB pages) among a
+// loaded plugin's idle instances, for tests and metrics.
+func MemoryPages(p hosts.Plugin) uint32 {
+	wp, ok := p.(*plugin)
+	if !ok {
+		return 0
+	}
+	var pages uint32
+	for i := len(wp.idle); i > 0; i-- {
+		in := <-wp.idle
+		pages = max(pages, in.memSize()/65536)
+		wp.idle <- in
+	}
+	return pages
+}
+
 // Close implements hosts.Plugin: it closes idle instances now and busy ones
 // as they come back, then releases the compiled module.
 func (p *plugin) Close(ctx context.Context) error {
