@@ -62,6 +62,7 @@ plugins:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/...
 	$(GO) test -run '^$$' -bench 'NoopCall|ClickScore|CompileFromCache' -benchtime 2s ./hosts/wasm/
+	$(GO) test -run '^$$' -bench 'InProcess' -benchtime 2s ./plugins/clickscore/score/
 	$(GO) test -run '^$$' -bench 'MemoryFlat' -benchtime 1000000x ./hosts/wasm/
 	$(GO) test -run '^$$' -bench 'RemoteCall' -benchtime 5000x ./hosts/bus/
 	cd pdk/go && $(GO) test -run '^$$' -bench Codec ./hook/

@@ -70,7 +70,8 @@ func newLocalHost(ctx context.Context, nc *nats.Conn, src hosts.Source, cacheDir
 		return nil, nil, err
 	}
 	p.closers = append(p.closers, func() { p.engine.Close(context.Background()) })
-	p.disp = hosts.NewDispatcher(hosts.DispatcherConfig{Resolver: reg, Loader: p.engine, Logs: p.logs}, log.With("component", "plugins"))
+	loader := hosts.Prefer{Primary: firstParty(), Fallback: p.engine}
+	p.disp = hosts.NewDispatcher(hosts.DispatcherConfig{Resolver: reg, Loader: loader, Logs: p.logs}, log.With("component", "plugins"))
 	p.closers = append(p.closers, p.disp.Close)
 	stop, err := bus.OnChange(nc, func(tenant core.TenantID, id string) {
 		reg.Invalidate(tenant)

@@ -41,29 +41,55 @@ func Typed[I any, PI interface {
 // Plugin is a set of hook handlers.
 type Plugin map[string]Handler
 
-// Loader serves installations whose plugin id it has a Plugin for.
+// Factory builds a Plugin for one installation (from its config).
+type Factory func(inst hosts.Installation) (Plugin, error)
+
+// Loader serves installations whose plugin id (and version, when one was
+// registered) it has a Factory for.
 type Loader struct {
 	mu      sync.RWMutex
-	plugins map[string]Plugin
+	plugins map[string]registration
+}
+
+type registration struct {
+	version string // "" = any version
+	factory Factory
 }
 
 // NewLoader returns an empty Loader.
-func NewLoader() *Loader { return &Loader{plugins: map[string]Plugin{}} }
+func NewLoader() *Loader { return &Loader{plugins: map[string]registration{}} }
 
-// Register makes plugin id available (explicit wiring, no init()).
+// Register makes plugin id available for every version (explicit wiring, no init()).
 func (l *Loader) Register(id string, p Plugin) {
+	l.RegisterFactory(id, "", func(hosts.Installation) (Plugin, error) { return p, nil })
+}
+
+// RegisterFactory makes version of plugin id available ("" = every version).
+func (l *Loader) RegisterFactory(id, version string, f Factory) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.plugins[id] = p
+	l.plugins[id] = registration{version: version, factory: f}
+}
+
+// Serves implements hosts.Server.
+func (l *Loader) Serves(inst hosts.Installation) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	r, ok := l.plugins[inst.PluginID]
+	return ok && (r.version == "" || r.version == inst.Version)
 }
 
 // Load implements hosts.Loader.
 func (l *Loader) Load(_ context.Context, inst hosts.Installation) (hosts.Plugin, error) {
+	if !l.Serves(inst) {
+		return nil, fmt.Errorf("no in-process plugin %q version %q", inst.PluginID, inst.Version)
+	}
 	l.mu.RLock()
-	p, ok := l.plugins[inst.PluginID]
+	r := l.plugins[inst.PluginID]
 	l.mu.RUnlock()
-	if !ok {
-		return nil, fmt.Errorf("no in-process plugin %q", inst.PluginID)
+	p, err := r.factory(inst)
+	if err != nil {
+		return nil, &hosts.CallError{Code: abi.CodeInvalidConfig, Message: err.Error(), Host: true}
 	}
 	return &loaded{p: p, inst: inst}, nil
 }
@@ -99,6 +125,6 @@ func (l *loaded) Close(context.Context) error { return nil }
 
 // Interface guards.
 var (
-	_ hosts.Loader = (*Loader)(nil)
+	_ hosts.Server = (*Loader)(nil)
 	_ hosts.Plugin = (*loaded)(nil)
 )

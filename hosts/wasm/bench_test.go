@@ -14,9 +14,18 @@ import (
 	"github.com/affcore/affcore/pdk/go/hook"
 )
 
+// benchLimits are production limits with a deadline that a loaded shared
+// machine cannot miss: benchmarks measure cost, not the deadline.
+func benchLimits(c hosts.Class) hosts.Limits {
+	l := hosts.DefaultLimits(c)
+	l.Timeout = time.Second
+	l.RecycleCalls = 1 << 30
+	return l
+}
+
 func loadBench(b *testing.B, dir string, hooks []string) hosts.Plugin {
 	b.Helper()
-	p, _ := wasmtest.Load(b, dir, wasmtest.Options{PluginID: dir, Hooks: hooks})
+	p, _ := wasmtest.Load(b, dir, wasmtest.Options{PluginID: dir, Hooks: hooks, Limits: benchLimits})
 	return p
 }
 
@@ -95,8 +104,7 @@ func BenchmarkCompileFromCache(b *testing.B) {
 // memoryRun calls the click scorer n times after a warm-up and returns the
 // instance's linear memory in 64 KiB pages before and after.
 func memoryRun(t testing.TB, n int) (before, after uint32) {
-	p, _ := wasmtest.Load(t, "plugins/clickscore", wasmtest.Options{PluginID: "clickscore", Hooks: []string{abi.HookClickScore},
-		Limits: func(c hosts.Class) hosts.Limits { l := hosts.DefaultLimits(c); l.RecycleCalls = 1 << 30; l.Timeout = time.Second; return l }})
+	p, _ := wasmtest.Load(t, "plugins/clickscore", wasmtest.Options{PluginID: "clickscore", Hooks: []string{abi.HookClickScore}, Limits: benchLimits})
 	in := clickFacts().AppendMsg(nil)
 	ctx := context.Background()
 	call := func() {
@@ -104,7 +112,7 @@ func memoryRun(t testing.TB, n int) (before, after uint32) {
 			t.Fatal(err)
 		}
 	}
-	for i := 0; i < 20_000; i++ { // warm-up: the heap reaches its steady size
+	for i := 0; i < 5_000; i++ { // warm-up: the heap reaches its steady size
 		call()
 	}
 	before = wasm.MemoryPages(p)
@@ -122,11 +130,11 @@ func memoryRun(t testing.TB, n int) (before, after uint32) {
 // linear memory flat (the PDK yields every 64 calls; without it the Go GC
 // stalls and memory grows without bound).
 func TestMemoryFlat(t *testing.T) {
-	before, after := memoryRun(t, 100_000)
+	before, after := memoryRun(t, 20_000)
 	if after > before {
-		t.Fatalf("linear memory grew from %d to %d pages over 100k calls", before, after)
+		t.Fatalf("linear memory grew from %d to %d pages over 20k calls", before, after)
 	}
-	t.Logf("linear memory: %d pages before, %d after 100k calls", before, after)
+	t.Logf("linear memory: %d pages before, %d after 20k calls (make bench runs 1M)", before, after)
 }
 
 // BenchmarkMemoryFlat reports linear memory before and after b.N calls

@@ -208,6 +208,8 @@ type instance struct {
 	gc       api.Function
 	hooks    map[string]api.Function
 	stack    []uint64
+	inPtr    uint32 // the guest's input buffer (affcore_alloc), reused while inputs fit
+	inCap    uint32
 	calls    int
 	gcMark   uint32
 	lastUsed time.Time
@@ -252,11 +254,10 @@ func (in *instance) call(ctx context.Context, hook string, input []byte, lim hos
 	in.state = st
 	ctx = withState(ctx, st)
 	in.calls++
-	in.stack[0] = uint64(len(input))
-	if err := in.alloc.CallWithStack(ctx, in.stack); err != nil {
-		return nil, false, trapError(ctx, err)
+	if err := in.reserve(ctx, uint32(len(input))); err != nil {
+		return nil, false, err
 	}
-	if !in.mod.Memory().Write(uint32(in.stack[0]), input) {
+	if !in.mod.Memory().Write(in.inPtr, input) {
 		return nil, false, hosts.HostError(abi.HostTrap, false, "affcore_alloc returned a buffer outside memory")
 	}
 	in.stack[0] = uint64(len(input))
@@ -276,6 +277,21 @@ func (in *instance) call(ctx context.Context, hook string, input []byte, lim hos
 		return nil, keep, st.envelopeErr
 	}
 	return out, keep, nil
+}
+
+// reserve makes sure the guest's input buffer holds n bytes, calling
+// affcore_alloc only when it does not (each guest call has a fixed cost).
+func (in *instance) reserve(ctx context.Context, n uint32) error {
+	if n <= in.inCap && in.inPtr != 0 {
+		return nil
+	}
+	in.stack[0] = uint64(n)
+	if err := in.alloc.CallWithStack(ctx, in.stack); err != nil {
+		return trapError(ctx, err)
+	}
+	// ABI v1: the buffer holds at least max(n, 4096) bytes.
+	in.inPtr, in.inCap = uint32(in.stack[0]), max(n, 4096)
+	return nil
 }
 
 // readEnvelope copies the guest's output out of linear memory and decodes

@@ -29,14 +29,19 @@ const maxKeptOutput = 1 << 20
 //go:wasmexport affcore_abi_v1_0
 func abiMarker() {}
 
+// alloc returns the input buffer, grown to at least size bytes. The buffer
+// stays valid until the next affcore_alloc call, so the host calls it only
+// when an input is larger than the buffer it already has.
+//
 //go:wasmexport affcore_alloc
 func alloc(size uint32) uint32 {
 	if uint32(cap(inBuf)) < size {
-		inBuf = make([]byte, size)
+		inBuf = make([]byte, max(size, 4096))
 	}
-	inBuf = inBuf[:size]
+	inBuf = inBuf[:cap(inBuf)]
 	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(inBuf))))
 }
+
 
 //go:wasmexport affcore_gc
 func collect() { runtime.GC() }

@@ -1,162 +1,28 @@
 // Command clickscore is affcore's built-in click-quality scorer as a plugin
-// (hook click_score): rules over the click facts — datacenter networks, bot
-// user agents, missing or inconsistent browser headers, and click bursts
-// from one IP — produce a score from 0 (invalid) to 100 (clean) and the
-// reasons behind it. A tenant can tune it through its config, replace it,
-// or chain its own scorer after it.
+// (hook click_score); the rules are in package score. A tenant can tune it
+// through its config, replace it, or chain its own scorer after it.
 package main
 
 import (
-	"slices"
-	"strings"
-
 	pdk "github.com/affcore/affcore/pdk/go"
 	"github.com/affcore/affcore/pdk/go/hook"
+	"github.com/affcore/affcore/plugins/clickscore/score"
 )
 
-// Config is the installation's configuration (manifest.json config_schema).
-type Config struct {
-	DatacenterPenalty int64    `json:"datacenter_penalty"`
-	BotPenalty        int64    `json:"bot_penalty"`
-	BurstPerMinute    int64    `json:"burst_per_minute"`
-	MaxPerHour        int64    `json:"max_per_hour"`
-	MaxPerDay         int64    `json:"max_per_day"`
-	BlockedASNs       []int64  `json:"blocked_asns"`
-	ExtraBotPatterns  []string `json:"extra_bot_patterns"`
-}
+// scorer holds this instance's configuration (set by setup).
+var scorer, _ = score.New(nil)
 
-func defaults() Config {
-	return Config{DatacenterPenalty: 40, BotPenalty: 70, BurstPerMinute: 10, MaxPerHour: 60, MaxPerDay: 300}
-}
-
-// config is the parsed configuration of this instance (set by setup).
-var config = defaults()
-
-// setup parses the configuration once per instance (affcore_init).
+// setup parses the installation's configuration once per instance (affcore_init).
 func setup(raw []byte) error {
-	c := defaults()
-	if len(raw) > 0 {
-		if err := pdk.ConfigJSON(&c); err != nil {
-			return err
-		}
+	s, err := score.New(raw)
+	if err != nil {
+		return pdk.Fail("invalid_config", "%v", err)
 	}
-	for i, p := range c.ExtraBotPatterns {
-		c.ExtraBotPatterns[i] = strings.ToLower(p)
-	}
-	config = c
+	scorer = s
 	return nil
 }
 
-// hostingASNs are networks of cloud and hosting providers: real users rarely
-// click ads from them.
-var hostingASNs = []int64{
-	16509, 14618, // Amazon
-	15169, 396982, // Google, Google Cloud
-	8075,   // Microsoft
-	14061,  // DigitalOcean
-	16276,  // OVH
-	24940,  // Hetzner
-	63949,  // Akamai Connected Cloud (Linode)
-	20473,  // Vultr (Choopa)
-	45102,  // Alibaba Cloud
-	9009,   // M247
-	212238, // Datacamp (CDN77)
-	36352,  // ColoCrossing
-}
-
-// botMarkers appear in the user agents of crawlers, scripts and automation.
-var botMarkers = []string{"bot", "crawl", "spider", "slurp", "curl/", "wget/", "python-requests", "python-urllib",
-	"go-http-client", "okhttp", "java/", "libwww", "httpclient", "scrapy", "headlesschrome", "phantomjs",
-	"selenium", "puppeteer", "playwright", "lighthouse", "facebookexternalhit", "preview"}
-
 // Score is the click_score hook.
-func Score(in hook.ClickInput) (hook.ClickScore, error) {
-	s := scorer{score: 100}
-	s.network(in)
-	s.agent(in)
-	s.headers(in)
-	s.frequency(in)
-	return hook.ClickScore{Score: max(s.score, 0), Reasons: s.reasons}, nil
-}
-
-type scorer struct {
-	score   int64
-	reasons []string
-}
-
-func (s *scorer) penalise(points int64, reason string) {
-	s.score -= points
-	s.reasons = append(s.reasons, reason)
-}
-
-func (s *scorer) network(in hook.ClickInput) {
-	switch {
-	case slices.Contains(config.BlockedASNs, in.ASN):
-		s.penalise(100, "blocked_asn")
-	case in.Datacenter || slices.Contains(hostingASNs, in.ASN):
-		s.penalise(config.DatacenterPenalty, "datacenter_asn")
-	}
-	if in.IP == "" {
-		s.penalise(20, "missing_ip")
-	}
-}
-
-func (s *scorer) agent(in hook.ClickInput) {
-	ua := strings.ToLower(in.UserAgent)
-	switch {
-	case ua == "":
-		s.penalise(config.BotPenalty, "missing_user_agent")
-	case in.Device == "bot" || containsAny(ua, botMarkers) || containsAny(ua, config.ExtraBotPatterns):
-		s.penalise(config.BotPenalty, "bot_user_agent")
-	case !strings.HasPrefix(ua, "mozilla/"):
-		s.penalise(25, "unusual_user_agent")
-	}
-}
-
-func (s *scorer) headers(in hook.ClickInput) {
-	if in.AcceptLanguage == "" {
-		s.penalise(15, "missing_accept_language")
-	}
-	if header(in.Headers, "accept") == "" {
-		s.penalise(10, "missing_accept")
-	}
-	// Chromium has sent fetch metadata on navigations since 2020.
-	if strings.Contains(in.UserAgent, "Chrome/") && header(in.Headers, "sec-fetch-mode") == "" {
-		s.penalise(10, "missing_fetch_metadata")
-	}
-}
-
-func (s *scorer) frequency(in hook.ClickInput) {
-	switch {
-	case in.IPClicks1m >= config.BurstPerMinute:
-		s.penalise(40, "ip_burst")
-	case in.IPClicks1m >= 3:
-		s.penalise(10, "ip_repeat")
-	}
-	if in.IPClicks1h >= config.MaxPerHour {
-		s.penalise(25, "ip_high_frequency_hour")
-	}
-	if in.IPClicks24h >= config.MaxPerDay {
-		s.penalise(20, "ip_high_frequency_day")
-	}
-}
-
-func containsAny(s string, subs []string) bool {
-	for _, sub := range subs {
-		if sub != "" && strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
-}
-
-func header(hs []hook.Header, name string) string {
-	for _, h := range hs {
-		if strings.EqualFold(h.Name, name) {
-			return h.Value
-		}
-	}
-	return ""
-}
+func Score(in hook.ClickInput) (hook.ClickScore, error) { return scorer.Score(in), nil }
 
 func main() {}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"slices"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/affcore/affcore/pdk/go/abi"
 	"github.com/affcore/affcore/pdk/go/hook"
 	"github.com/affcore/affcore/pdk/go/pdktest"
+	"github.com/affcore/affcore/plugins/clickscore/score"
 )
 
 func browser() hook.ClickInput {
@@ -60,10 +63,22 @@ func TestScore_Config(t *testing.T) {
 	if err := pdktest.Init(h, setup); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { config = defaults() })
+	t.Cleanup(func() { _ = setup(nil) })
 	got, _ := pdktest.Call(h, Score, browser())
 	if got.Score != 0 || got.Reasons[0] != "blocked_asn" {
 		t.Fatalf("blocked asn: %+v", got)
+	}
+}
+
+// TestManifestVersion keeps the in-process build and the bundle in step.
+func TestManifestVersion(t *testing.T) {
+	b, err := os.ReadFile("manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Version string }
+	if err := json.Unmarshal(b, &m); err != nil || m.Version != score.Version {
+		t.Fatalf("manifest version %q, score.Version %q (%v)", m.Version, score.Version, err)
 	}
 }
 
