@@ -42,7 +42,6 @@ func alloc(size uint32) uint32 {
 	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(inBuf))))
 }
 
-
 //go:wasmexport affcore_gc
 func collect() { runtime.GC() }
 
