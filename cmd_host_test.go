@@ -151,7 +151,6 @@ func TestHost_DedicatedProcess(t *testing.T) {
 	}
 }
 
-
 func isUnavailable(err error) bool {
 	var ce *hosts.CallError
 	return errors.As(err, &ce) && ce.Code == abi.HostUnavailable
