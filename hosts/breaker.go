@@ -75,10 +75,3 @@ func (b *breaker) record(now time.Time, fault bool) {
 		b.faults = nil
 	}
 }
-
-// open reports whether the breaker refuses calls at now.
-func (b *breaker) open(now time.Time) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return !b.openTill.IsZero() && now.Before(b.openTill)
-}

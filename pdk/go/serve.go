@@ -49,26 +49,13 @@ func clip(s string) string {
 }
 
 // Call decodes in, runs fn, and appends the envelope to out: the result, the
-// error fn returned, or the panic it raised. Serve uses it under Wasm and
-// pdktest natively, so both run the same code.
+// error fn returned, or the panic it raised. pdktest uses it natively; the
+// Wasm shim's Handler.Serve runs the same code.
 func Call[I any, PI interface {
 	*I
 	hook.Decoder
-}, O hook.Encoder](in, out []byte, fn func(I) (O, error)) (env []byte) {
-	defer func() {
-		if v := recover(); v != nil {
-			env = abi.AppendError(out[:0], abi.Error{Code: abi.CodePanic, Message: clip(fmt.Sprint(v))})
-		}
-	}()
-	var v I
-	if err := PI(&v).UnmarshalMsg(in); err != nil {
-		return abi.AppendError(out, abi.Error{Code: abi.CodeInvalidInput, Message: clip(err.Error())})
-	}
-	res, err := fn(v)
-	if err != nil {
-		return abi.AppendError(out, toABI(err))
-	}
-	return res.AppendMsg(abi.AppendOKHeader(out))
+}, O hook.Encoder](in, out []byte, fn func(I) (O, error)) []byte {
+	return NewHandler[I, PI](fn).handle(in, out)
 }
 
 // Handler serves one hook for a plugin's export shim. It keeps the decoded
