@@ -71,9 +71,17 @@ func TestHost_DedicatedProcess(t *testing.T) {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	dbURL := coretest.DatabaseURL(t)
+	dataDir := t.TempDir()
+	// Share the test run's compile cache (compiling under -race is slow).
+	if err := os.MkdirAll(wasmtest.CacheDir(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(wasmtest.CacheDir(), filepath.Join(dataDir, "wasm-cache")); err != nil {
+		t.Fatal(err)
+	}
 	serveInProcess(t, map[string]string{"DATABASE_URL": dbURL, "AFFCORE_MASTER_KEY": hex.EncodeToString(key),
 		"AFFCORE_PLUGIN_DIR": pluginDir, "AFFCORE_PLUGIN_KEYS": plugin.EncodePublicKey(pub)},
-		"--data-dir", t.TempDir(), "--nats-listen", natsAddr)
+		"--data-dir", dataDir, "--nats-listen", natsAddr)
 
 	db, err := postgres.Open(context.Background(), postgres.Config{URL: dbURL}, coretest.Logger())
 	if err != nil {
@@ -115,7 +123,7 @@ func TestHost_DedicatedProcess(t *testing.T) {
 	click := hook.ClickInput{ASN: 7922, IP: "203.0.113.9", Device: "desktop", AcceptLanguage: "en",
 		UserAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0", Headers: []hook.Header{{Name: "accept", Value: "*/*"}}}
 	score := func(tenant core.TenantID) hook.ClickScore {
-		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		cctx, cancel := context.WithTimeout(ctx, 3*time.Minute) // the first call waits for the compile
 		defer cancel()
 		res, err := router.Call(cctx, tenant, abi.HookClickScore, click.AppendMsg(nil))
 		var s hook.ClickScore
@@ -161,13 +169,13 @@ func isUnavailable(err error) bool {
 func localNode(t *testing.T, nc *nats.Conn, svc *plugin.Service) *bus.Router {
 	t.Helper()
 	reg := hosts.NewRegistry(svc, time.Minute)
-	engine, err := wasm.NewEngine(context.Background(), wasm.Config{Artifacts: reg.Artifact}, coretest.Logger())
+	engine, err := wasm.NewEngine(context.Background(), wasm.Config{Artifacts: reg.Artifact, CacheDir: wasmtest.CacheDir(), Limits: wasmtest.Patient}, coretest.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { engine.Close(context.Background()) })
 	var primary hosts.Server = inproc.NewLoader()
-	disp := hosts.NewDispatcher(hosts.DispatcherConfig{Resolver: reg, Loader: hosts.Prefer{Primary: primary, Fallback: engine}}, coretest.Logger())
+	disp := hosts.NewDispatcher(hosts.DispatcherConfig{Resolver: reg, Loader: hosts.Prefer{Primary: primary, Fallback: engine}, Limits: wasmtest.Patient}, coretest.Logger())
 	t.Cleanup(disp.Close)
 	stop, err := bus.OnChange(nc, func(tenant core.TenantID, id string) { reg.Invalidate(tenant); disp.Invalidate(id) })
 	if err != nil {

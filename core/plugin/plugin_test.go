@@ -122,7 +122,7 @@ func newFixture(t *testing.T) fixture {
 	db := coretest.DB(t)
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	box, _ := secret.NewBox(make([]byte, 32))
-	engine, err := wasm.NewEngine(context.Background(), wasm.Config{}, slog.New(slog.DiscardHandler))
+	engine, err := wasm.NewEngine(context.Background(), wasm.Config{CacheDir: wasmtest.CacheDir()}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func TestRule_Native(t *testing.T) {
 }
 
 func TestRule_Wasm(t *testing.T) {
-	p, _ := wasmtest.Load(t, "examples/fraudrule", wasmtest.Options{PluginID: "example.fraud-rule", Hooks: []string{abi.HookClickScore}, Config: config})
+	p, _ := wasmtest.Load(t, "examples/fraudrule", wasmtest.Options{PluginID: "example.fraud-rule", Hooks: []string{abi.HookClickScore}, Config: config, Limits: wasmtest.Patient})
 	for _, c := range cases {
 		got, err := wasmtest.Call[hook.ClickScore](context.Background(), p, abi.HookClickScore, c.in)
 		if err != nil || got.Score != c.score || !slices.Equal(got.Reasons, c.reasons) {

@@ -70,7 +70,7 @@ func TestCommission_BadTerms(t *testing.T) {
 // each configuration: the same amounts as natively.
 func TestCommission_Wasm(t *testing.T) {
 	ctx := context.Background()
-	engine := wasmtest.Engine(t, wasmtest.Options{}, &wasmtest.Logs{})
+	engine := wasmtest.Engine(t, wasmtest.Options{Limits: wasmtest.Patient}, &wasmtest.Logs{})
 	artifact := wasmtest.Build(t, "examples/weekendbonus")
 	for _, c := range cases {
 		o := wasmtest.Options{PluginID: "example.weekend-bonus", Hooks: []string{abi.HookCommission}, Config: c.config}

@@ -85,7 +85,7 @@ func TestManifestVersion(t *testing.T) {
 // TestScore_Wasm runs the built plugin under the production host: same
 // verdicts as natively.
 func TestScore_Wasm(t *testing.T) {
-	p, _ := wasmtest.Load(t, "plugins/clickscore", wasmtest.Options{PluginID: "affcore.clickscore", Hooks: []string{abi.HookClickScore}})
+	p, _ := wasmtest.Load(t, "plugins/clickscore", wasmtest.Options{PluginID: "affcore.clickscore", Hooks: []string{abi.HookClickScore}, Limits: wasmtest.Patient})
 	for _, c := range cases {
 		in := browser()
 		c.edit(&in)

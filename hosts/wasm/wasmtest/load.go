@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -64,10 +66,25 @@ func (l *Logs) Text() string {
 	return s
 }
 
+// CacheDir is a compilation cache shared by every test process of this
+// machine (wazero writes entries atomically), so a plugin is compiled once
+// per test run instead of once per test — which matters under -race, where
+// the compiler itself is instrumented.
+func CacheDir() string { return filepath.Join(os.TempDir(), "affcore-wasm-cache") }
+
+// Patient returns production limits with a one-second deadline, for tests
+// that check what a plugin computes rather than how fast (under -race or on
+// a loaded machine a 5 ms deadline measures the machine).
+func Patient(c hosts.Class) hosts.Limits {
+	l := hosts.DefaultLimits(c)
+	l.Timeout = time.Second
+	return l
+}
+
 // Engine returns a wasm engine for tests, closed at the end of the test.
 func Engine(t testing.TB, o Options, logs *Logs) *wasm.Engine {
 	t.Helper()
-	e, err := wasm.NewEngine(context.Background(), wasm.Config{Limits: o.Limits, KV: o.KV, Logs: logs,
+	e, err := wasm.NewEngine(context.Background(), wasm.Config{Limits: o.Limits, KV: o.KV, Logs: logs, CacheDir: CacheDir(),
 		HTTPClient: o.HTTPClient, AllowPrivate: o.AllowPrivate}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
