@@ -45,6 +45,10 @@ func OnChange(nc *nats.Conn, fn func(tenant core.TenantID, installationID string
 	if err != nil {
 		return nil, err
 	}
+	if err := nc.Flush(); err != nil {
+		_ = sub.Unsubscribe()
+		return nil, err
+	}
 	return func() { _ = sub.Unsubscribe() }, nil
 }
 

@@ -65,6 +65,10 @@ func NewRouter(nc *nats.Conn, local hosts.Caller) (*Router, error) {
 		_ = r.sub.Unsubscribe()
 		return nil, err
 	}
+	if err := nc.Flush(); err != nil {
+		r.Close()
+		return nil, err
+	}
 	return r, nil
 }
 

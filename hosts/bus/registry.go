@@ -42,7 +42,12 @@ func ServeRegistry(nc *nats.Conn, src hosts.Source) (func(), error) {
 		_ = rt.Unsubscribe()
 		return nil, err
 	}
-	return func() { _ = rt.Unsubscribe(); _ = art.Unsubscribe() }, nil
+	stop := func() { _ = rt.Unsubscribe(); _ = art.Unsubscribe() }
+	if err := nc.Flush(); err != nil { // the server knows the subscriptions when we return
+		stop()
+		return nil, err
+	}
+	return stop, nil
 }
 
 func reply(m *nats.Msg, v any, err error) {

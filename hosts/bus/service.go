@@ -58,6 +58,10 @@ func Serve(nc *nats.Conn, tenant core.TenantID, local hosts.Caller, log *slog.Lo
 		_ = svc.Stop()
 		return nil, fmt.Errorf("plugin host endpoint: %w", err)
 	}
+	if err := nc.Flush(); err != nil {
+		_ = svc.Stop()
+		return nil, err
+	}
 	h.wg.Add(1)
 	go h.heartbeat()
 	return h, nil
