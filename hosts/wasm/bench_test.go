@@ -112,7 +112,7 @@ func memoryRun(t testing.TB, n int) (before, after uint32) {
 			t.Fatal(err)
 		}
 	}
-	for i := 0; i < 5_000; i++ { // warm-up: the heap reaches its steady size
+	for i := 0; i < 10_000; i++ { // warm-up: the heap reaches its steady size
 		call()
 	}
 	before = wasm.MemoryPages(p)
@@ -135,7 +135,9 @@ func TestMemoryFlat(t *testing.T) {
 		n = 3_000
 	}
 	before, after := memoryRun(t, n)
-	if after > before {
+	// One GC heap step (≤ 2 MiB) may still come; the stall this guards
+	// against grows memory by hundreds of MiB.
+	if after > before+32 {
 		t.Fatalf("linear memory grew from %d to %d pages over %d calls", before, after, n)
 	}
 	t.Logf("linear memory: %d pages before, %d after %d calls (make bench runs 1M)", before, after, n)

@@ -61,36 +61,36 @@ type CAPIResult struct {
 func (c CAPIInput) AppendMsg(b []byte) []byte {
 	e := c.Event
 	b = wire.AppendMapHeader(b, 2)
-	b = kint(b, "schema_version", version(c.SchemaVersion, CAPIVersion))
-	b = wire.AppendMapHeader(wire.AppendString(b, "event"), 11)
-	b = kstr(b, "name", e.Name)
-	b = kstr(b, "event_id", e.EventID)
-	b = kstr(b, "conversion_id", e.ConversionID)
-	b = kstr(b, "click_id", e.ClickID)
-	b = kstr(b, "tx_id", e.TxID)
-	b = kstr(b, "value", e.Value)
-	b = kstr(b, "currency", e.Currency)
-	b = kstr(b, "source_url", e.SourceURL)
-	b = kbool(b, "test", e.Test)
-	b = ktime(b, "occurred_at", e.OccurredAt)
+	b = kint(b, fSchemaVersion, version(c.SchemaVersion, CAPIVersion))
+	b = wire.AppendMapHeader(wire.AppendInt(b, fEvent), 11)
+	b = kstr(b, fName, e.Name)
+	b = kstr(b, fEventID, e.EventID)
+	b = kstr(b, fConversionID, e.ConversionID)
+	b = kstr(b, fClickID, e.ClickID)
+	b = kstr(b, fTxID, e.TxID)
+	b = kstr(b, fValue, e.Value)
+	b = kstr(b, fCurrency, e.Currency)
+	b = kstr(b, fSourceURL, e.SourceURL)
+	b = kbool(b, fTest, e.Test)
+	b = ktime(b, fOccurredAt, e.OccurredAt)
 	u := e.User
-	b = wire.AppendMapHeader(wire.AppendString(b, "user"), 6)
-	b = kstr(b, "email_sha256", u.EmailSHA256)
-	b = kstr(b, "phone_sha256", u.PhoneSHA256)
-	b = kstr(b, "external_id", u.ExternalID)
-	b = kstr(b, "ip", u.IP)
-	b = kstr(b, "user_agent", u.UserAgent)
-	return appendStringMap(wire.AppendString(b, "click_ids"), u.ClickIDs)
+	b = wire.AppendMapHeader(wire.AppendInt(b, fUser), 6)
+	b = kstr(b, fEmailSHA256, u.EmailSHA256)
+	b = kstr(b, fPhoneSHA256, u.PhoneSHA256)
+	b = kstr(b, fExternalID, u.ExternalID)
+	b = kstr(b, fIP, u.IP)
+	b = kstr(b, fUserAgent, u.UserAgent)
+	return appendStringMap(wire.AppendInt(b, fClickIDS), u.ClickIDs)
 }
 
 // UnmarshalMsg implements Decoder.
 func (c *CAPIInput) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "schema_version":
+		switch r.Int() {
+		case fSchemaVersion:
 			c.SchemaVersion = int(r.Int())
-		case "event":
+		case fEvent:
 			c.Event.read(r)
 		default:
 			r.Skip()
@@ -101,28 +101,28 @@ func (c *CAPIInput) UnmarshalMsg(b []byte) error {
 
 func (e *CAPIEvent) read(r *wire.Reader) {
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "name":
+		switch r.Int() {
+		case fName:
 			e.Name = r.String()
-		case "event_id":
+		case fEventID:
 			e.EventID = r.String()
-		case "conversion_id":
+		case fConversionID:
 			e.ConversionID = r.String()
-		case "click_id":
+		case fClickID:
 			e.ClickID = r.String()
-		case "tx_id":
+		case fTxID:
 			e.TxID = r.String()
-		case "value":
+		case fValue:
 			e.Value = r.String()
-		case "currency":
+		case fCurrency:
 			e.Currency = r.String()
-		case "source_url":
+		case fSourceURL:
 			e.SourceURL = r.String()
-		case "test":
+		case fTest:
 			e.Test = r.Bool()
-		case "occurred_at":
+		case fOccurredAt:
 			e.OccurredAt = fromMs(r.Int())
-		case "user":
+		case fUser:
 			e.User.read(r)
 		default:
 			r.Skip()
@@ -132,18 +132,18 @@ func (e *CAPIEvent) read(r *wire.Reader) {
 
 func (u *CAPIUser) read(r *wire.Reader) {
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "email_sha256":
+		switch r.Int() {
+		case fEmailSHA256:
 			u.EmailSHA256 = r.String()
-		case "phone_sha256":
+		case fPhoneSHA256:
 			u.PhoneSHA256 = r.String()
-		case "external_id":
+		case fExternalID:
 			u.ExternalID = r.String()
-		case "ip":
+		case fIP:
 			u.IP = r.String()
-		case "user_agent":
+		case fUserAgent:
 			u.UserAgent = r.String()
-		case "click_ids":
+		case fClickIDS:
 			u.ClickIDs = r.StringMap()
 		default:
 			r.Skip()
@@ -154,27 +154,27 @@ func (u *CAPIUser) read(r *wire.Reader) {
 // AppendMsg implements Encoder.
 func (c CAPIResult) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 5)
-	b = kbool(b, "delivered", c.Delivered)
-	b = kint(b, "status", c.Status)
-	b = kstr(b, "external_id", c.ExternalID)
-	b = kint(b, "events_received", c.EventsReceived)
-	return kstr(b, "message", c.Message)
+	b = kbool(b, fDelivered, c.Delivered)
+	b = kint(b, fStatus, c.Status)
+	b = kstr(b, fExternalID, c.ExternalID)
+	b = kint(b, fEventsReceived, c.EventsReceived)
+	return kstr(b, fMessage, c.Message)
 }
 
 // UnmarshalMsg implements Decoder.
 func (c *CAPIResult) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "delivered":
+		switch r.Int() {
+		case fDelivered:
 			c.Delivered = r.Bool()
-		case "status":
+		case fStatus:
 			c.Status = r.Int()
-		case "external_id":
+		case fExternalID:
 			c.ExternalID = r.String()
-		case "events_received":
+		case fEventsReceived:
 			c.EventsReceived = r.Int()
-		case "message":
+		case fMessage:
 			c.Message = r.String()
 		default:
 			r.Skip()

@@ -58,87 +58,87 @@ type ClickScore struct {
 // AppendMsg implements Encoder.
 func (c ClickInput) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 25)
-	b = kint(b, "schema_version", version(c.SchemaVersion, ClickScoreVersion))
-	b = kstr(b, "click_id", c.ClickID)
-	b = kstr(b, "campaign_id", c.CampaignID)
-	b = kstr(b, "offer_id", c.OfferID)
-	b = kstr(b, "partner_id", c.PartnerID)
-	b = kstr(b, "source_id", c.SourceID)
-	b = kstr(b, "ip", c.IP)
-	b = kstr(b, "user_agent", c.UserAgent)
-	b = kstr(b, "referer", c.Referer)
-	b = kstr(b, "accept_language", c.AcceptLanguage)
-	b = appendHeaders(wire.AppendString(b, "headers"), c.Headers)
-	b = kstr(b, "country", c.Country)
-	b = kint(b, "asn", c.ASN)
-	b = kstr(b, "asn_org", c.ASNOrg)
-	b = kbool(b, "datacenter", c.Datacenter)
-	b = kstr(b, "device", c.Device)
-	b = kstr(b, "os", c.OS)
-	b = kstr(b, "browser", c.Browser)
-	b = kint(b, "ip_clicks_1m", c.IPClicks1m)
-	b = kint(b, "ip_clicks_1h", c.IPClicks1h)
-	b = kint(b, "ip_clicks_24h", c.IPClicks24h)
-	b = kint(b, "builtin_score", c.BuiltinScore)
-	b = kstrs(b, "builtin_reasons", c.BuiltinReasons)
-	b = kbool(b, "test", c.Test)
-	return ktime(b, "at", c.At)
+	b = kint(b, fSchemaVersion, version(c.SchemaVersion, ClickScoreVersion))
+	b = kstr(b, fClickID, c.ClickID)
+	b = kstr(b, fCampaignID, c.CampaignID)
+	b = kstr(b, fOfferID, c.OfferID)
+	b = kstr(b, fPartnerID, c.PartnerID)
+	b = kstr(b, fSourceID, c.SourceID)
+	b = kstr(b, fIP, c.IP)
+	b = kstr(b, fUserAgent, c.UserAgent)
+	b = kstr(b, fReferer, c.Referer)
+	b = kstr(b, fAcceptLanguage, c.AcceptLanguage)
+	b = appendHeaders(wire.AppendInt(b, fHeaders), c.Headers)
+	b = kstr(b, fCountry, c.Country)
+	b = kint(b, fASN, c.ASN)
+	b = kstr(b, fASNOrg, c.ASNOrg)
+	b = kbool(b, fDatacenter, c.Datacenter)
+	b = kstr(b, fDevice, c.Device)
+	b = kstr(b, fOS, c.OS)
+	b = kstr(b, fBrowser, c.Browser)
+	b = kint(b, fIPClicks1m, c.IPClicks1m)
+	b = kint(b, fIPClicks1h, c.IPClicks1h)
+	b = kint(b, fIPClicks24h, c.IPClicks24h)
+	b = kint(b, fBuiltinScore, c.BuiltinScore)
+	b = kstrs(b, fBuiltinReasons, c.BuiltinReasons)
+	b = kbool(b, fTest, c.Test)
+	return ktime(b, fAt, c.At)
 }
 
 // UnmarshalMsg implements Decoder.
 func (c *ClickInput) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "schema_version":
+		switch r.Int() {
+		case fSchemaVersion:
 			c.SchemaVersion = int(r.Int())
-		case "click_id":
+		case fClickID:
 			c.ClickID = r.String()
-		case "campaign_id":
+		case fCampaignID:
 			c.CampaignID = r.String()
-		case "offer_id":
+		case fOfferID:
 			c.OfferID = r.String()
-		case "partner_id":
+		case fPartnerID:
 			c.PartnerID = r.String()
-		case "source_id":
+		case fSourceID:
 			c.SourceID = r.String()
-		case "ip":
+		case fIP:
 			c.IP = r.String()
-		case "user_agent":
+		case fUserAgent:
 			c.UserAgent = r.String()
-		case "referer":
+		case fReferer:
 			c.Referer = r.String()
-		case "accept_language":
+		case fAcceptLanguage:
 			c.AcceptLanguage = r.String()
-		case "headers":
+		case fHeaders:
 			c.Headers = readHeaders(r)
-		case "country":
+		case fCountry:
 			c.Country = r.String()
-		case "asn":
+		case fASN:
 			c.ASN = r.Int()
-		case "asn_org":
+		case fASNOrg:
 			c.ASNOrg = r.String()
-		case "datacenter":
+		case fDatacenter:
 			c.Datacenter = r.Bool()
-		case "device":
+		case fDevice:
 			c.Device = r.String()
-		case "os":
+		case fOS:
 			c.OS = r.String()
-		case "browser":
+		case fBrowser:
 			c.Browser = r.String()
-		case "ip_clicks_1m":
+		case fIPClicks1m:
 			c.IPClicks1m = r.Int()
-		case "ip_clicks_1h":
+		case fIPClicks1h:
 			c.IPClicks1h = r.Int()
-		case "ip_clicks_24h":
+		case fIPClicks24h:
 			c.IPClicks24h = r.Int()
-		case "builtin_score":
+		case fBuiltinScore:
 			c.BuiltinScore = r.Int()
-		case "builtin_reasons":
+		case fBuiltinReasons:
 			c.BuiltinReasons = r.Strings()
-		case "test":
+		case fTest:
 			c.Test = r.Bool()
-		case "at":
+		case fAt:
 			c.At = fromMs(r.Int())
 		default:
 			r.Skip()
@@ -150,18 +150,18 @@ func (c *ClickInput) UnmarshalMsg(b []byte) error {
 // AppendMsg implements Encoder.
 func (s ClickScore) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 2)
-	b = kint(b, "score", s.Score)
-	return kstrs(b, "reasons", s.Reasons)
+	b = kint(b, fScore, s.Score)
+	return kstrs(b, fReasons, s.Reasons)
 }
 
 // UnmarshalMsg implements Decoder.
 func (s *ClickScore) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "score":
+		switch r.Int() {
+		case fScore:
 			s.Score = r.Int()
-		case "reasons":
+		case fReasons:
 			s.Reasons = r.Strings()
 		default:
 			r.Skip()

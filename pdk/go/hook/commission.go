@@ -82,56 +82,56 @@ type Amount struct {
 // AppendMsg implements Encoder.
 func (c CommissionInput) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 5)
-	b = kint(b, "schema_version", version(c.SchemaVersion, CommissionVersion))
-	b = kstr(b, "trigger", c.Trigger)
-	b = c.Conversion.appendMsg(wire.AppendString(b, "conversion"))
-	b = wire.AppendString(b, "terms")
+	b = kint(b, fSchemaVersion, version(c.SchemaVersion, CommissionVersion))
+	b = kstr(b, fTrigger, c.Trigger)
+	b = c.Conversion.appendMsg(wire.AppendInt(b, fConversion))
+	b = wire.AppendInt(b, fTerms)
 	b = wire.AppendMapHeader(b, 2)
-	b = kstr(b, "model", c.Terms.Model)
-	b = kbytes(b, "params", c.Terms.Params)
-	return c.History.appendMsg(wire.AppendString(b, "history"))
+	b = kstr(b, fModel, c.Terms.Model)
+	b = kbytes(b, fParams, c.Terms.Params)
+	return c.History.appendMsg(wire.AppendInt(b, fHistory))
 }
 
 func (c Conversion) appendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 11)
-	b = kstr(b, "id", c.ID)
-	b = kstr(b, "event", c.Event)
-	b = kstr(b, "status", c.Status)
-	b = kstr(b, "prev_status", c.PrevStatus)
-	b = kstr(b, "revenue", c.Revenue)
-	b = kstr(b, "currency", c.Currency)
-	b = kstr(b, "offer_id", c.OfferID)
-	b = kstr(b, "campaign_id", c.CampaignID)
-	b = kstr(b, "partner_id", c.PartnerID)
-	b = ktime(b, "occurred_at", c.OccurredAt)
-	return kbool(b, "test", c.Test)
+	b = kstr(b, fID, c.ID)
+	b = kstr(b, fEvent, c.Event)
+	b = kstr(b, fStatus, c.Status)
+	b = kstr(b, fPrevStatus, c.PrevStatus)
+	b = kstr(b, fRevenue, c.Revenue)
+	b = kstr(b, fCurrency, c.Currency)
+	b = kstr(b, fOfferID, c.OfferID)
+	b = kstr(b, fCampaignID, c.CampaignID)
+	b = kstr(b, fPartnerID, c.PartnerID)
+	b = ktime(b, fOccurredAt, c.OccurredAt)
+	return kbool(b, fTest, c.Test)
 }
 
 func (h History) appendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 7)
-	b = ktime(b, "period_start", h.PeriodStart)
-	b = ktime(b, "period_end", h.PeriodEnd)
-	b = kint(b, "approved_count", h.ApprovedCount)
-	b = kstr(b, "approved_revenue", h.ApprovedRevenue)
-	b = kstr(b, "commission_so_far", h.CommissionSoFar)
-	b = kstr(b, "carried_over", h.CarriedOver)
-	return kstr(b, "currency", h.Currency)
+	b = ktime(b, fPeriodStart, h.PeriodStart)
+	b = ktime(b, fPeriodEnd, h.PeriodEnd)
+	b = kint(b, fApprovedCount, h.ApprovedCount)
+	b = kstr(b, fApprovedRevenue, h.ApprovedRevenue)
+	b = kstr(b, fCommissionSoFar, h.CommissionSoFar)
+	b = kstr(b, fCarriedOver, h.CarriedOver)
+	return kstr(b, fCurrency, h.Currency)
 }
 
 // UnmarshalMsg implements Decoder.
 func (c *CommissionInput) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "schema_version":
+		switch r.Int() {
+		case fSchemaVersion:
 			c.SchemaVersion = int(r.Int())
-		case "trigger":
+		case fTrigger:
 			c.Trigger = r.String()
-		case "conversion":
+		case fConversion:
 			c.Conversion.read(r)
-		case "terms":
+		case fTerms:
 			c.Terms.read(r)
-		case "history":
+		case fHistory:
 			c.History.read(r)
 		default:
 			r.Skip()
@@ -142,28 +142,28 @@ func (c *CommissionInput) UnmarshalMsg(b []byte) error {
 
 func (c *Conversion) read(r *wire.Reader) {
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "id":
+		switch r.Int() {
+		case fID:
 			c.ID = r.String()
-		case "event":
+		case fEvent:
 			c.Event = r.String()
-		case "status":
+		case fStatus:
 			c.Status = r.String()
-		case "prev_status":
+		case fPrevStatus:
 			c.PrevStatus = r.String()
-		case "revenue":
+		case fRevenue:
 			c.Revenue = r.String()
-		case "currency":
+		case fCurrency:
 			c.Currency = r.String()
-		case "offer_id":
+		case fOfferID:
 			c.OfferID = r.String()
-		case "campaign_id":
+		case fCampaignID:
 			c.CampaignID = r.String()
-		case "partner_id":
+		case fPartnerID:
 			c.PartnerID = r.String()
-		case "occurred_at":
+		case fOccurredAt:
 			c.OccurredAt = fromMs(r.Int())
-		case "test":
+		case fTest:
 			c.Test = r.Bool()
 		default:
 			r.Skip()
@@ -173,10 +173,10 @@ func (c *Conversion) read(r *wire.Reader) {
 
 func (t *Terms) read(r *wire.Reader) {
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "model":
+		switch r.Int() {
+		case fModel:
 			t.Model = r.String()
-		case "params":
+		case fParams:
 			t.Params = r.Bytes()
 		default:
 			r.Skip()
@@ -186,20 +186,20 @@ func (t *Terms) read(r *wire.Reader) {
 
 func (h *History) read(r *wire.Reader) {
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "period_start":
+		switch r.Int() {
+		case fPeriodStart:
 			h.PeriodStart = fromMs(r.Int())
-		case "period_end":
+		case fPeriodEnd:
 			h.PeriodEnd = fromMs(r.Int())
-		case "approved_count":
+		case fApprovedCount:
 			h.ApprovedCount = r.Int()
-		case "approved_revenue":
+		case fApprovedRevenue:
 			h.ApprovedRevenue = r.String()
-		case "commission_so_far":
+		case fCommissionSoFar:
 			h.CommissionSoFar = r.String()
-		case "carried_over":
+		case fCarriedOver:
 			h.CarriedOver = r.String()
-		case "currency":
+		case fCurrency:
 			h.Currency = r.String()
 		default:
 			r.Skip()
@@ -210,13 +210,13 @@ func (h *History) read(r *wire.Reader) {
 // AppendMsg implements Encoder.
 func (c CommissionResult) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 1)
-	b = wire.AppendArrayHeader(wire.AppendString(b, "amounts"), len(c.Amounts))
+	b = wire.AppendArrayHeader(wire.AppendInt(b, fAmounts), len(c.Amounts))
 	for _, a := range c.Amounts {
 		b = wire.AppendMapHeader(b, 4)
-		b = kstr(b, "kind", a.Kind)
-		b = kstr(b, "amount", a.Amount)
-		b = kstr(b, "currency", a.Currency)
-		b = kstr(b, "memo", a.Memo)
+		b = kstr(b, fKind, a.Kind)
+		b = kstr(b, fAmount, a.Amount)
+		b = kstr(b, fCurrency, a.Currency)
+		b = kstr(b, fMemo, a.Memo)
 	}
 	return b
 }
@@ -225,7 +225,7 @@ func (c CommissionResult) AppendMsg(b []byte) []byte {
 func (c *CommissionResult) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		if string(r.Key()) != "amounts" {
+		if r.Int() != fAmounts {
 			r.Skip()
 			continue
 		}
@@ -241,14 +241,14 @@ func (c *CommissionResult) UnmarshalMsg(b []byte) error {
 func readAmount(r *wire.Reader) Amount {
 	var a Amount
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "kind":
+		switch r.Int() {
+		case fKind:
 			a.Kind = r.String()
-		case "amount":
+		case fAmount:
 			a.Amount = r.String()
-		case "currency":
+		case fCurrency:
 			a.Currency = r.String()
-		case "memo":
+		case fMemo:
 			a.Memo = r.String()
 		default:
 			r.Skip()

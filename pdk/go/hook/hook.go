@@ -3,8 +3,9 @@
 // codecs. The host encodes inputs and decodes outputs with these same types,
 // and plugins built with the Go PDK receive and return them.
 //
-// Evolution: fields are encoded as a map keyed by name, decoders skip keys
-// they do not know, and every input carries schema_version. A new field is a
+// Evolution: fields are encoded as a map keyed by field number (fields.go),
+// decoders skip keys they do not know, and every input carries
+// schema_version. JSON renders any payload with field names. A new field is a
 // minor, additive change; removing or retyping one needs a new version.
 //
 // Money is a decimal string ("12.50") plus a currency code, never a float.
@@ -35,18 +36,12 @@ type Header struct {
 
 // The field helpers below keep the hand-written codecs one line per field.
 
-func kstr(b []byte, k, v string) []byte { return wire.AppendString(wire.AppendString(b, k), v) }
-func kint(b []byte, k string, v int64) []byte {
-	return wire.AppendInt(wire.AppendString(b, k), v)
-}
-func kbool(b []byte, k string, v bool) []byte { return wire.AppendBool(wire.AppendString(b, k), v) }
-func kbytes(b []byte, k string, v []byte) []byte {
-	return wire.AppendBytes(wire.AppendString(b, k), v)
-}
-func kstrs(b []byte, k string, v []string) []byte {
-	return wire.AppendStrings(wire.AppendString(b, k), v)
-}
-func ktime(b []byte, k string, t time.Time) []byte { return kint(b, k, unixMs(t)) }
+func kstr(b []byte, k int64, v string) []byte     { return wire.AppendString(wire.AppendInt(b, k), v) }
+func kint(b []byte, k int64, v int64) []byte      { return wire.AppendInt(wire.AppendInt(b, k), v) }
+func kbool(b []byte, k int64, v bool) []byte      { return wire.AppendBool(wire.AppendInt(b, k), v) }
+func kbytes(b []byte, k int64, v []byte) []byte   { return wire.AppendBytes(wire.AppendInt(b, k), v) }
+func kstrs(b []byte, k int64, v []string) []byte  { return wire.AppendStrings(wire.AppendInt(b, k), v) }
+func ktime(b []byte, k int64, t time.Time) []byte { return kint(b, k, unixMs(t)) }
 
 func unixMs(t time.Time) int64 {
 	if t.IsZero() {
@@ -68,6 +63,10 @@ func version(v, current int) int64 {
 	}
 	return int64(v)
 }
+
+// JSON renders a hook payload as JSON with field names, for logs, debugging
+// and golden files.
+func JSON(b []byte) ([]byte, error) { return wire.JSONNamed(b, FieldName) }
 
 func appendHeaders(b []byte, hs []Header) []byte {
 	b = wire.AppendArrayHeader(b, len(hs))

@@ -68,7 +68,7 @@ func TestRoundTripEveryField(t *testing.T) {
 			if !reflect.DeepEqual(got, m) {
 				t.Fatalf("round trip differs:\n got %+v\nwant %+v", got, m)
 			}
-			if _, err := wire.JSON(b); err != nil {
+			if _, err := JSON(b); err != nil {
 				t.Fatalf("JSON view: %v", err)
 			}
 		})
@@ -77,9 +77,9 @@ func TestRoundTripEveryField(t *testing.T) {
 
 func TestDecodersSkipUnknownFieldsAndRejectGarbage(t *testing.T) {
 	b := wire.AppendMapHeader(nil, 3)
-	b = kint(b, "score", 42)
-	b = kstr(b, "added_in_v2", "ignored")
-	b = wire.AppendArrayHeader(wire.AppendString(b, "nested_new"), 1)
+	b = kint(b, fScore, 42)
+	b = kstr(b, 120, "ignored: a field number from a newer schema")
+	b = wire.AppendArrayHeader(wire.AppendInt(b, 121), 1)
 	b = wire.AppendMapHeader(b, 0)
 	var s ClickScore
 	if err := s.UnmarshalMsg(b); err != nil || s.Score != 42 {
@@ -89,6 +89,27 @@ func TestDecodersSkipUnknownFieldsAndRejectGarbage(t *testing.T) {
 		if err := m.UnmarshalMsg([]byte{0x82, 0xa1}); err == nil {
 			t.Errorf("%T accepted truncated input", m)
 		}
+	}
+}
+
+func TestJSONView(t *testing.T) {
+	got, err := JSON(ClickScore{Score: 40, Reasons: []string{"bot_user_agent"}}.AppendMsg(nil))
+	if err != nil || string(got) != `{"score":40,"reasons":["bot_user_agent"]}` {
+		t.Fatalf("got %s %v", got, err)
+	}
+}
+
+// TestFieldNumbersUnique guards the wire contract: one number per name.
+func TestFieldNumbersUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for n := int64(1); FieldName(n) != ""; n++ {
+		if seen[FieldName(n)] {
+			t.Fatalf("field %q has two numbers", FieldName(n))
+		}
+		seen[FieldName(n)] = true
+	}
+	if len(seen) < 90 {
+		t.Fatalf("only %d field names", len(seen))
 	}
 }
 

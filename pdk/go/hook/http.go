@@ -51,27 +51,27 @@ func equalFold(a, b string) bool {
 // AppendMsg implements Encoder.
 func (h HTTPRequest) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 5)
-	b = kstr(b, "method", h.Method)
-	b = kstr(b, "url", h.URL)
-	b = appendHeaders(wire.AppendString(b, "headers"), h.Headers)
-	b = kbytes(b, "body", h.Body)
-	return kint(b, "timeout_ms", h.TimeoutMs)
+	b = kstr(b, fMethod, h.Method)
+	b = kstr(b, fURL, h.URL)
+	b = appendHeaders(wire.AppendInt(b, fHeaders), h.Headers)
+	b = kbytes(b, fBody, h.Body)
+	return kint(b, fTimeoutMS, h.TimeoutMs)
 }
 
 // UnmarshalMsg implements Decoder.
 func (h *HTTPRequest) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "method":
+		switch r.Int() {
+		case fMethod:
 			h.Method = r.String()
-		case "url":
+		case fURL:
 			h.URL = r.String()
-		case "headers":
+		case fHeaders:
 			h.Headers = readHeaders(r)
-		case "body":
+		case fBody:
 			h.Body = r.Bytes()
-		case "timeout_ms":
+		case fTimeoutMS:
 			h.TimeoutMs = r.Int()
 		default:
 			r.Skip()
@@ -83,21 +83,21 @@ func (h *HTTPRequest) UnmarshalMsg(b []byte) error {
 // AppendMsg implements Encoder.
 func (h HTTPResponse) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 3)
-	b = kint(b, "status", h.Status)
-	b = appendHeaders(wire.AppendString(b, "headers"), h.Headers)
-	return kbytes(b, "body", h.Body)
+	b = kint(b, fStatus, h.Status)
+	b = appendHeaders(wire.AppendInt(b, fHeaders), h.Headers)
+	return kbytes(b, fBody, h.Body)
 }
 
 // UnmarshalMsg implements Decoder.
 func (h *HTTPResponse) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "status":
+		switch r.Int() {
+		case fStatus:
 			h.Status = r.Int()
-		case "headers":
+		case fHeaders:
 			h.Headers = readHeaders(r)
-		case "body":
+		case fBody:
 			h.Body = r.Bytes()
 		default:
 			r.Skip()

@@ -57,26 +57,26 @@ type PayoutResult struct {
 func (p PayoutInput) AppendMsg(b []byte) []byte {
 	o := p.Payout
 	b = wire.AppendMapHeader(b, 2)
-	b = kint(b, "schema_version", version(p.SchemaVersion, PayoutVersion))
-	b = wire.AppendMapHeader(wire.AppendString(b, "payout"), 8)
-	b = kstr(b, "id", o.ID)
-	b = kstr(b, "idempotency_key", o.IdempotencyKey)
-	b = kstr(b, "partner_id", o.PartnerID)
-	b = kstr(b, "amount", o.Amount)
-	b = kstr(b, "currency", o.Currency)
-	b = kstr(b, "address", o.Address)
-	b = kstr(b, "network", o.Network)
-	return kstr(b, "memo", o.Memo)
+	b = kint(b, fSchemaVersion, version(p.SchemaVersion, PayoutVersion))
+	b = wire.AppendMapHeader(wire.AppendInt(b, fPayout), 8)
+	b = kstr(b, fID, o.ID)
+	b = kstr(b, fIdempotencyKey, o.IdempotencyKey)
+	b = kstr(b, fPartnerID, o.PartnerID)
+	b = kstr(b, fAmount, o.Amount)
+	b = kstr(b, fCurrency, o.Currency)
+	b = kstr(b, fAddress, o.Address)
+	b = kstr(b, fNetwork, o.Network)
+	return kstr(b, fMemo, o.Memo)
 }
 
 // UnmarshalMsg implements Decoder.
 func (p *PayoutInput) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "schema_version":
+		switch r.Int() {
+		case fSchemaVersion:
 			p.SchemaVersion = int(r.Int())
-		case "payout":
+		case fPayout:
 			p.Payout.read(r)
 		default:
 			r.Skip()
@@ -87,22 +87,22 @@ func (p *PayoutInput) UnmarshalMsg(b []byte) error {
 
 func (o *Payout) read(r *wire.Reader) {
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "id":
+		switch r.Int() {
+		case fID:
 			o.ID = r.String()
-		case "idempotency_key":
+		case fIdempotencyKey:
 			o.IdempotencyKey = r.String()
-		case "partner_id":
+		case fPartnerID:
 			o.PartnerID = r.String()
-		case "amount":
+		case fAmount:
 			o.Amount = r.String()
-		case "currency":
+		case fCurrency:
 			o.Currency = r.String()
-		case "address":
+		case fAddress:
 			o.Address = r.String()
-		case "network":
+		case fNetwork:
 			o.Network = r.String()
-		case "memo":
+		case fMemo:
 			o.Memo = r.String()
 		default:
 			r.Skip()
@@ -113,24 +113,24 @@ func (o *Payout) read(r *wire.Reader) {
 // AppendMsg implements Encoder.
 func (p PayoutStatusInput) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 4)
-	b = kint(b, "schema_version", version(p.SchemaVersion, PayoutVersion))
-	b = kstr(b, "payout_id", p.PayoutID)
-	b = kstr(b, "idempotency_key", p.IdempotencyKey)
-	return kstr(b, "rail_tx_id", p.RailTxID)
+	b = kint(b, fSchemaVersion, version(p.SchemaVersion, PayoutVersion))
+	b = kstr(b, fPayoutID, p.PayoutID)
+	b = kstr(b, fIdempotencyKey, p.IdempotencyKey)
+	return kstr(b, fRailTxID, p.RailTxID)
 }
 
 // UnmarshalMsg implements Decoder.
 func (p *PayoutStatusInput) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "schema_version":
+		switch r.Int() {
+		case fSchemaVersion:
 			p.SchemaVersion = int(r.Int())
-		case "payout_id":
+		case fPayoutID:
 			p.PayoutID = r.String()
-		case "idempotency_key":
+		case fIdempotencyKey:
 			p.IdempotencyKey = r.String()
-		case "rail_tx_id":
+		case fRailTxID:
 			p.RailTxID = r.String()
 		default:
 			r.Skip()
@@ -142,30 +142,30 @@ func (p *PayoutStatusInput) UnmarshalMsg(b []byte) error {
 // AppendMsg implements Encoder.
 func (p PayoutResult) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 6)
-	b = kstr(b, "rail_tx_id", p.RailTxID)
-	b = kstr(b, "status", p.Status)
-	b = kstr(b, "tx_hash", p.TxHash)
-	b = kstr(b, "fee", p.Fee)
-	b = kstr(b, "fee_currency", p.FeeCurrency)
-	return kstr(b, "message", p.Message)
+	b = kstr(b, fRailTxID, p.RailTxID)
+	b = kstr(b, fStatus, p.Status)
+	b = kstr(b, fTxHash, p.TxHash)
+	b = kstr(b, fFee, p.Fee)
+	b = kstr(b, fFeeCurrency, p.FeeCurrency)
+	return kstr(b, fMessage, p.Message)
 }
 
 // UnmarshalMsg implements Decoder.
 func (p *PayoutResult) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "rail_tx_id":
+		switch r.Int() {
+		case fRailTxID:
 			p.RailTxID = r.String()
-		case "status":
+		case fStatus:
 			p.Status = r.String()
-		case "tx_hash":
+		case fTxHash:
 			p.TxHash = r.String()
-		case "fee":
+		case fFee:
 			p.Fee = r.String()
-		case "fee_currency":
+		case fFeeCurrency:
 			p.FeeCurrency = r.String()
-		case "message":
+		case fMessage:
 			p.Message = r.String()
 		default:
 			r.Skip()

@@ -60,53 +60,53 @@ type PostbackSettings struct {
 // AppendMsg implements Encoder.
 func (p PostbackInput) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 3)
-	b = kint(b, "schema_version", version(p.SchemaVersion, PostbackFormatVersion))
-	b = p.Event.appendMsg(wire.AppendString(b, "event"))
+	b = kint(b, fSchemaVersion, version(p.SchemaVersion, PostbackFormatVersion))
+	b = p.Event.appendMsg(wire.AppendInt(b, fEvent))
 	s := p.Settings
-	b = wire.AppendMapHeader(wire.AppendString(b, "settings"), 5)
-	b = kstr(b, "url_template", s.URLTemplate)
-	b = kstr(b, "method", s.Method)
-	b = kstr(b, "body_template", s.BodyTemplate)
-	b = kstr(b, "secret", s.Secret)
-	return appendHeaders(wire.AppendString(b, "headers"), s.Headers)
+	b = wire.AppendMapHeader(wire.AppendInt(b, fSettings), 5)
+	b = kstr(b, fURLTemplate, s.URLTemplate)
+	b = kstr(b, fMethod, s.Method)
+	b = kstr(b, fBodyTemplate, s.BodyTemplate)
+	b = kstr(b, fSecret, s.Secret)
+	return appendHeaders(wire.AppendInt(b, fHeaders), s.Headers)
 }
 
 func (e PostbackEvent) appendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 22)
-	b = kstr(b, "name", e.Name)
-	b = kstr(b, "idempotency_id", e.IdempotencyID)
-	b = kstr(b, "conversion_id", e.ConversionID)
-	b = kstr(b, "click_id", e.ClickID)
-	b = kstr(b, "tx_id", e.TxID)
-	b = kstr(b, "event", e.Event)
-	b = kstr(b, "status", e.Status)
-	b = kstr(b, "prev_status", e.PrevStatus)
-	b = kstr(b, "revenue", e.Revenue)
-	b = kstr(b, "currency", e.Currency)
-	b = kstr(b, "payout", e.Payout)
-	b = kstr(b, "payout_currency", e.PayoutCurrency)
-	b = kstr(b, "offer_id", e.OfferID)
-	b = kstr(b, "campaign_id", e.CampaignID)
-	b = kstr(b, "partner_id", e.PartnerID)
-	b = kstr(b, "source_id", e.SourceID)
-	b = kstr(b, "country", e.Country)
-	b = kstr(b, "device", e.Device)
-	b = kstrs(b, "subs", e.Subs)
-	b = kbool(b, "test", e.Test)
-	b = ktime(b, "clicked_at", e.ClickedAt)
-	return ktime(b, "occurred_at", e.OccurredAt)
+	b = kstr(b, fName, e.Name)
+	b = kstr(b, fIdempotencyID, e.IdempotencyID)
+	b = kstr(b, fConversionID, e.ConversionID)
+	b = kstr(b, fClickID, e.ClickID)
+	b = kstr(b, fTxID, e.TxID)
+	b = kstr(b, fEvent, e.Event)
+	b = kstr(b, fStatus, e.Status)
+	b = kstr(b, fPrevStatus, e.PrevStatus)
+	b = kstr(b, fRevenue, e.Revenue)
+	b = kstr(b, fCurrency, e.Currency)
+	b = kstr(b, fPayout, e.Payout)
+	b = kstr(b, fPayoutCurrency, e.PayoutCurrency)
+	b = kstr(b, fOfferID, e.OfferID)
+	b = kstr(b, fCampaignID, e.CampaignID)
+	b = kstr(b, fPartnerID, e.PartnerID)
+	b = kstr(b, fSourceID, e.SourceID)
+	b = kstr(b, fCountry, e.Country)
+	b = kstr(b, fDevice, e.Device)
+	b = kstrs(b, fSubs, e.Subs)
+	b = kbool(b, fTest, e.Test)
+	b = ktime(b, fClickedAt, e.ClickedAt)
+	return ktime(b, fOccurredAt, e.OccurredAt)
 }
 
 // UnmarshalMsg implements Decoder.
 func (p *PostbackInput) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "schema_version":
+		switch r.Int() {
+		case fSchemaVersion:
 			p.SchemaVersion = int(r.Int())
-		case "event":
+		case fEvent:
 			p.Event.read(r)
-		case "settings":
+		case fSettings:
 			p.Settings.read(r)
 		default:
 			r.Skip()
@@ -117,16 +117,16 @@ func (p *PostbackInput) UnmarshalMsg(b []byte) error {
 
 func (s *PostbackSettings) read(r *wire.Reader) {
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "url_template":
+		switch r.Int() {
+		case fURLTemplate:
 			s.URLTemplate = r.String()
-		case "method":
+		case fMethod:
 			s.Method = r.String()
-		case "body_template":
+		case fBodyTemplate:
 			s.BodyTemplate = r.String()
-		case "secret":
+		case fSecret:
 			s.Secret = r.String()
-		case "headers":
+		case fHeaders:
 			s.Headers = readHeaders(r)
 		default:
 			r.Skip()
@@ -136,14 +136,14 @@ func (s *PostbackSettings) read(r *wire.Reader) {
 
 func (e *PostbackEvent) read(r *wire.Reader) {
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch k := string(r.Key()); k {
-		case "subs":
+		switch k := r.Int(); k {
+		case fSubs:
 			e.Subs = r.Strings()
-		case "test":
+		case fTest:
 			e.Test = r.Bool()
-		case "clicked_at":
+		case fClickedAt:
 			e.ClickedAt = fromMs(r.Int())
-		case "occurred_at":
+		case fOccurredAt:
 			e.OccurredAt = fromMs(r.Int())
 		default:
 			if p := e.stringField(k); p != nil {
@@ -156,43 +156,43 @@ func (e *PostbackEvent) read(r *wire.Reader) {
 }
 
 // stringField maps a key to its string field, keeping read() short.
-func (e *PostbackEvent) stringField(k string) *string {
+func (e *PostbackEvent) stringField(k int64) *string {
 	switch k {
-	case "name":
+	case fName:
 		return &e.Name
-	case "idempotency_id":
+	case fIdempotencyID:
 		return &e.IdempotencyID
-	case "conversion_id":
+	case fConversionID:
 		return &e.ConversionID
-	case "click_id":
+	case fClickID:
 		return &e.ClickID
-	case "tx_id":
+	case fTxID:
 		return &e.TxID
-	case "event":
+	case fEvent:
 		return &e.Event
-	case "status":
+	case fStatus:
 		return &e.Status
-	case "prev_status":
+	case fPrevStatus:
 		return &e.PrevStatus
-	case "revenue":
+	case fRevenue:
 		return &e.Revenue
-	case "currency":
+	case fCurrency:
 		return &e.Currency
-	case "payout":
+	case fPayout:
 		return &e.Payout
-	case "payout_currency":
+	case fPayoutCurrency:
 		return &e.PayoutCurrency
-	case "offer_id":
+	case fOfferID:
 		return &e.OfferID
-	case "campaign_id":
+	case fCampaignID:
 		return &e.CampaignID
-	case "partner_id":
+	case fPartnerID:
 		return &e.PartnerID
-	case "source_id":
+	case fSourceID:
 		return &e.SourceID
-	case "country":
+	case fCountry:
 		return &e.Country
-	case "device":
+	case fDevice:
 		return &e.Device
 	}
 	return nil

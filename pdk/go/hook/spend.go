@@ -34,24 +34,24 @@ type SpendRow struct {
 // AppendMsg implements Encoder.
 func (s SpendInput) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 4)
-	b = kint(b, "schema_version", version(s.SchemaVersion, SpendSyncVersion))
-	b = kstr(b, "from", s.From)
-	b = kstr(b, "to", s.To)
-	return kstr(b, "cursor", s.Cursor)
+	b = kint(b, fSchemaVersion, version(s.SchemaVersion, SpendSyncVersion))
+	b = kstr(b, fFrom, s.From)
+	b = kstr(b, fTo, s.To)
+	return kstr(b, fCursor, s.Cursor)
 }
 
 // UnmarshalMsg implements Decoder.
 func (s *SpendInput) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "schema_version":
+		switch r.Int() {
+		case fSchemaVersion:
 			s.SchemaVersion = int(r.Int())
-		case "from":
+		case fFrom:
 			s.From = r.String()
-		case "to":
+		case fTo:
 			s.To = r.String()
-		case "cursor":
+		case fCursor:
 			s.Cursor = r.String()
 		default:
 			r.Skip()
@@ -63,30 +63,30 @@ func (s *SpendInput) UnmarshalMsg(b []byte) error {
 // AppendMsg implements Encoder.
 func (s SpendResult) AppendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 2)
-	b = wire.AppendArrayHeader(wire.AppendString(b, "rows"), len(s.Rows))
+	b = wire.AppendArrayHeader(wire.AppendInt(b, fRows), len(s.Rows))
 	for _, row := range s.Rows {
 		b = wire.AppendMapHeader(b, 5)
-		b = kstr(b, "date", row.Date)
-		b = kstr(b, "campaign_id", row.CampaignID)
-		b = kstr(b, "campaign_name", row.CampaignName)
-		b = kstr(b, "spend", row.Spend)
-		b = kstr(b, "currency", row.Currency)
+		b = kstr(b, fDate, row.Date)
+		b = kstr(b, fCampaignID, row.CampaignID)
+		b = kstr(b, fCampaignName, row.CampaignName)
+		b = kstr(b, fSpend, row.Spend)
+		b = kstr(b, fCurrency, row.Currency)
 	}
-	return kstr(b, "next_cursor", s.NextCursor)
+	return kstr(b, fNextCursor, s.NextCursor)
 }
 
 // UnmarshalMsg implements Decoder.
 func (s *SpendResult) UnmarshalMsg(b []byte) error {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "rows":
+		switch r.Int() {
+		case fRows:
 			m := r.ArrayHeader()
 			s.Rows = make([]SpendRow, 0, m)
 			for i := 0; i < m && r.Err() == nil; i++ {
 				s.Rows = append(s.Rows, readSpendRow(r))
 			}
-		case "next_cursor":
+		case fNextCursor:
 			s.NextCursor = r.String()
 		default:
 			r.Skip()
@@ -98,16 +98,16 @@ func (s *SpendResult) UnmarshalMsg(b []byte) error {
 func readSpendRow(r *wire.Reader) SpendRow {
 	var row SpendRow
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		switch string(r.Key()) {
-		case "date":
+		switch r.Int() {
+		case fDate:
 			row.Date = r.String()
-		case "campaign_id":
+		case fCampaignID:
 			row.CampaignID = r.String()
-		case "campaign_name":
+		case fCampaignName:
 			row.CampaignName = r.String()
-		case "spend":
+		case fSpend:
 			row.Spend = r.String()
-		case "currency":
+		case fCurrency:
 			row.Currency = r.String()
 		default:
 			r.Skip()

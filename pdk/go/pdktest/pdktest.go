@@ -21,7 +21,6 @@ import (
 	"github.com/affcore/affcore/pdk/go/abi"
 	"github.com/affcore/affcore/pdk/go/hook"
 	"github.com/affcore/affcore/pdk/go/internal/native"
-	"github.com/affcore/affcore/pdk/go/wire"
 )
 
 // LogLine is one line a plugin logged.
@@ -125,7 +124,7 @@ func Init(h *Host, setup func(config []byte) error) error {
 
 // JSON renders a hook value as JSON, for debugging and golden files.
 func JSON(v hook.Encoder) string {
-	b, err := wire.JSON(v.AppendMsg(nil))
+	b, err := hook.JSON(v.AppendMsg(nil))
 	if err != nil {
 		return "<" + err.Error() + ">"
 	}

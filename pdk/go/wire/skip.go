@@ -48,16 +48,20 @@ func (r *Reader) skip(depth int) {
 
 // JSON renders one MessagePack value as JSON, for logs, debugging and the
 // test kit's JSON view of payloads. Binary data becomes a base64 string.
-func JSON(b []byte) ([]byte, error) {
+func JSON(b []byte) ([]byte, error) { return JSONNamed(b, nil) }
+
+// JSONNamed is JSON where integer map keys are field numbers that names
+// turns into field names (unknown numbers stay numbers).
+func JSONNamed(b []byte, names func(int64) string) ([]byte, error) {
 	r := NewReader(b)
-	out := r.appendJSON(nil, 0)
+	out := r.appendJSON(nil, 0, names)
 	if err := r.Done(); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (r *Reader) appendJSON(out []byte, depth int) []byte {
+func (r *Reader) appendJSON(out []byte, depth int, names func(int64) string) []byte {
 	if depth > MaxDepth {
 		r.Fail(errDepth)
 		return out
@@ -84,8 +88,8 @@ func (r *Reader) appendJSON(out []byte, depth int) []byte {
 			if i > 0 {
 				out = append(out, ',')
 			}
-			out = appendJSONString(out, r.String())
-			out = r.appendJSON(append(out, ':'), depth+1)
+			out = r.appendJSONKey(out, names)
+			out = r.appendJSON(append(out, ':'), depth+1, names)
 		}
 		return append(out, '}')
 	case c&0xf0 == 0x90 || c == 0xdc || c == 0xdd:
@@ -94,12 +98,27 @@ func (r *Reader) appendJSON(out []byte, depth int) []byte {
 			if i > 0 {
 				out = append(out, ',')
 			}
-			out = r.appendJSON(out, depth+1)
+			out = r.appendJSON(out, depth+1, names)
 		}
 		return append(out, ']')
 	}
 	r.typeErr("a supported MessagePack type")
 	return out
+}
+
+// appendJSONKey renders a map key: a string as is, an integer through names.
+func (r *Reader) appendJSONKey(out []byte, names func(int64) string) []byte {
+	c, ok := r.peek()
+	if ok && (c <= 0x7f || c >= 0xe0 || (c >= 0xcc && c <= 0xd3)) {
+		n := r.Int()
+		if names != nil {
+			if name := names(n); name != "" {
+				return appendJSONString(out, name)
+			}
+		}
+		return appendJSONString(out, strconv.FormatInt(n, 10))
+	}
+	return appendJSONString(out, r.String())
 }
 
 func appendJSONString(out []byte, s string) []byte {
