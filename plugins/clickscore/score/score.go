@@ -108,15 +108,71 @@ func (s *scorer) network(in hook.ClickInput) {
 }
 
 func (s *scorer) agent(in hook.ClickInput) {
-	ua := strings.ToLower(in.UserAgent)
+	ua := in.UserAgent
 	switch {
 	case ua == "":
 		s.penalise(s.config.BotPenalty, "missing_user_agent")
-	case in.Device == "bot" || containsAny(ua, botMarkers) || containsAny(ua, s.config.ExtraBotPatterns):
+	case in.Device == "bot" || hasMarker(ua) || containsAnyFold(ua, s.config.ExtraBotPatterns):
 		s.penalise(s.config.BotPenalty, "bot_user_agent")
-	case !strings.HasPrefix(ua, "mozilla/"):
+	case !hasPrefixFold(ua, "mozilla/"):
 		s.penalise(25, "unusual_user_agent")
 	}
+}
+
+// markerStarts lists the bot markers by their first byte, so one pass over
+// a user agent finds any of them (a scan per marker costs 20x more, and in
+// a Wasm guest every loop iteration counts).
+var markerStarts = func() (t [256][]string) {
+	for _, m := range botMarkers {
+		t[m[0]] = append(t[m[0]], m)
+	}
+	return t
+}()
+
+// hasMarker reports whether ua contains a bot marker, ignoring ASCII case.
+func hasMarker(ua string) bool {
+	for i := 0; i < len(ua); i++ {
+		for _, m := range markerStarts[lower(ua[i])] {
+			if hasPrefixFold(ua[i:], m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixFold reports whether s starts with the lower-case prefix p,
+// ignoring ASCII case in s.
+func hasPrefixFold(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if lower(s[i]) != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func containsAnyFold(s string, lowerSubs []string) bool {
+	if len(lowerSubs) == 0 {
+		return false
+	}
+	ls := strings.ToLower(s)
+	for _, sub := range lowerSubs {
+		if sub != "" && strings.Contains(ls, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *scorer) headers(in hook.ClickInput) {
@@ -145,15 +201,6 @@ func (s *scorer) frequency(in hook.ClickInput) {
 	if in.IPClicks24h >= s.config.MaxPerDay {
 		s.penalise(20, "ip_high_frequency_day")
 	}
-}
-
-func containsAny(s string, subs []string) bool {
-	for _, sub := range subs {
-		if sub != "" && strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
 }
 
 func header(hs []hook.Header, name string) string {
