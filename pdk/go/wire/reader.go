@@ -31,18 +31,19 @@ type Reader struct {
 	b   []byte
 	off int
 	err error
-	// s is b as one string, made on the first String call: every decoded
-	// string is a substring of it, so decoding allocates once for all
-	// strings instead of once per string (allocation dominates decoding in
-	// a Go guest), and the strings stay valid after b is reused.
+	// s is b as one string: every decoded string is a substring of it, so
+	// decoding allocates once for all strings instead of once per string
+	// (allocation dominates decoding in a Go guest), and the strings stay
+	// valid after b is reused.
 	s string
 }
 
-// NewReader returns a Reader over b. It does not copy b.
-func NewReader(b []byte) *Reader { return &Reader{b: b} }
+// NewReader returns a Reader over b. It copies b once, as the string every
+// decoded string is a substring of.
+func NewReader(b []byte) *Reader { return &Reader{b: b, s: string(b)} }
 
 // Reset points r at b and clears its error, so one Reader can be reused.
-func (r *Reader) Reset(b []byte) { r.b, r.off, r.err, r.s = b, 0, nil, "" }
+func (r *Reader) Reset(b []byte) { r.b, r.off, r.err, r.s = b, 0, nil, string(b) }
 
 // Err returns the first error met.
 func (r *Reader) Err() error { return r.err }
@@ -53,12 +54,13 @@ func (r *Reader) Fail(err error) {
 	if r.err == nil {
 		r.err = err
 	}
+	r.off = len(r.b) // an error ends the input: fast paths need no error check
 }
 
 // Done reports an error when input remains after the top-level value.
 func (r *Reader) Done() error {
 	if r.err == nil && r.off != len(r.b) {
-		r.err = fmt.Errorf("wire: %d trailing bytes", len(r.b)-r.off)
+		r.Fail(fmt.Errorf("wire: %d trailing bytes", len(r.b)-r.off))
 	}
 	return r.err
 }
@@ -68,7 +70,7 @@ func (r *Reader) Offset() int { return r.off }
 
 func (r *Reader) typeErr(want string) {
 	if r.err == nil {
-		r.err = &TypeError{Want: want, Got: r.b[r.off], At: r.off}
+		r.Fail(&TypeError{Want: want, Got: r.b[r.off], At: r.off})
 	}
 }
 
@@ -77,7 +79,7 @@ func (r *Reader) take(n int) []byte {
 		return nil
 	}
 	if n < 0 || len(r.b)-r.off < n {
-		r.err = ErrShort
+		r.Fail(ErrShort)
 		return nil
 	}
 	s := r.b[r.off : r.off+n]
@@ -90,7 +92,7 @@ func (r *Reader) peek() (byte, bool) {
 		return 0, false
 	}
 	if r.off >= len(r.b) {
-		r.err = ErrShort
+		r.Fail(ErrShort)
 		return 0, false
 	}
 	return r.b[r.off], true
@@ -124,6 +126,14 @@ func (r *Reader) IsNil() bool {
 
 // Bool reads a boolean.
 func (r *Reader) Bool() bool {
+	if i := r.off; i < len(r.b) && r.b[i]|1 == 0xc3 {
+		r.off = i + 1
+		return r.b[i] == 0xc3
+	}
+	return r.boolSlow()
+}
+
+func (r *Reader) boolSlow() bool {
 	c, ok := r.peek()
 	switch {
 	case !ok:
@@ -140,8 +150,18 @@ func (r *Reader) Bool() bool {
 }
 
 // Int reads an integer of any MessagePack width. Unsigned values above the
-// int64 range are an error.
+// int64 range are an error. The common one-byte case is small enough to be
+// inlined: in a Wasm guest every function call has a fixed cost under the
+// host's deadline checks.
 func (r *Reader) Int() int64 {
+	if i := r.off; i < len(r.b) && r.b[i] <= 0x7f {
+		r.off = i + 1
+		return int64(r.b[i])
+	}
+	return r.intSlow()
+}
+
+func (r *Reader) intSlow() int64 {
 	c, ok := r.peek()
 	if !ok {
 		return 0
@@ -197,13 +217,23 @@ func (r *Reader) strLen() int {
 }
 
 // String reads a string. It shares memory with the other strings of this
-// Reader, never with b.
+// Reader, never with b. Short strings take an inlinable fast path.
 func (r *Reader) String() string {
+	if i := r.off; i < len(r.b) && r.b[i]&0xe0 == 0xa0 {
+		if end := i + 1 + int(r.b[i]&0x1f); end <= len(r.s) {
+			r.off = end
+			return r.s[i+1 : end]
+		}
+	}
+	return r.stringSlow()
+}
+
+func (r *Reader) stringSlow() string {
 	n := r.strLen()
 	if n <= 0 || r.take(n) == nil {
 		return ""
 	}
-	if r.s == "" {
+	if len(r.s) != len(r.b) {
 		r.s = string(r.b)
 	}
 	return r.s[r.off-n : r.off]
@@ -288,7 +318,7 @@ func (r *Reader) bound(n, per int) int {
 		return 0
 	}
 	if n < 0 || n*per > len(r.b)-r.off {
-		r.err = ErrShort
+		r.Fail(ErrShort)
 		return 0
 	}
 	return n
