@@ -29,12 +29,17 @@ type Dispatcher struct {
 
 // entry is one installation's loaded plugin (or load error) and breaker.
 type entry struct {
-	rev    int64
-	ready  chan struct{} // closed when plugin/err are set
-	plugin Plugin
-	err    error
-	brk    *breaker
+	rev      int64
+	ready    chan struct{} // closed when plugin/err are set
+	plugin   Plugin
+	err      error
+	failedAt time.Time // when the load failed; a failed load is retried after reloadAfter
+	brk      *breaker
 }
+
+// reloadAfter is how long a failed load (e.g. the artifact could not be
+// fetched) is remembered before the next call tries again.
+const reloadAfter = 30 * time.Second
 
 // DispatcherConfig holds the Dispatcher's collaborators.
 type DispatcherConfig struct {
@@ -118,13 +123,17 @@ func (d *Dispatcher) entry(inst Installation) *entry {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	e, ok := d.loaded[inst.ID]
-	if ok && e.rev == inst.Revision {
+	if ok && e.rev == inst.Revision && !e.retryable(d.now()) {
 		return e
 	}
+	brk := newBreaker(d.policy)
 	if ok {
+		if e.rev == inst.Revision {
+			brk = e.brk // a retried load keeps the fault history
+		}
 		go closeEntry(e)
 	}
-	e = &entry{rev: inst.Revision, ready: make(chan struct{}), brk: newBreaker(d.policy)}
+	e = &entry{rev: inst.Revision, ready: make(chan struct{}), brk: brk}
 	d.loaded[inst.ID] = e
 	go d.load(e, inst)
 	return e
@@ -140,10 +149,20 @@ func (d *Dispatcher) load(e *entry, inst Installation) {
 	if e.err != nil {
 		ce := AsCallError(e.err)
 		ce.Code, ce.Host = abi.HostLoadFailed, true
-		e.err = ce
+		e.err, e.failedAt = ce, d.now()
 		d.logFailure(inst, "", ce)
 	}
 	close(e.ready)
+}
+
+// retryable reports whether a failed load is old enough to try again.
+func (e *entry) retryable(now time.Time) bool {
+	select {
+	case <-e.ready:
+		return e.err != nil && now.Sub(e.failedAt) > reloadAfter
+	default:
+		return false
+	}
 }
 
 func (d *Dispatcher) plugin(ctx context.Context, e *entry, inst Installation) (Plugin, error) {
