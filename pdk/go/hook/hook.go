@@ -43,6 +43,41 @@ func kbytes(b []byte, k int64, v []byte) []byte   { return wire.AppendBytes(wire
 func kstrs(b []byte, k int64, v []string) []byte  { return wire.AppendStrings(wire.AppendInt(b, k), v) }
 func ktime(b []byte, k int64, t time.Time) []byte { return kint(b, k, unixMs(t)) }
 
+// sparseMap writes a map that leaves out zero-valued fields: a map16
+// header whose count is filled in by end.
+type sparseMap struct {
+	b  []byte
+	at int
+	n  int
+}
+
+func beginMap(b []byte) sparseMap {
+	return sparseMap{b: append(b, 0xde, 0, 0), at: len(b)}
+}
+
+func (m *sparseMap) str(k int64, v string) {
+	if v != "" {
+		m.b, m.n = kstr(m.b, k, v), m.n+1
+	}
+}
+
+func (m *sparseMap) int(k, v int64) {
+	if v != 0 {
+		m.b, m.n = kint(m.b, k, v), m.n+1
+	}
+}
+
+func (m *sparseMap) bool(k int64, v bool) {
+	if v {
+		m.b, m.n = kbool(m.b, k, v), m.n+1
+	}
+}
+
+func (m *sparseMap) end() []byte {
+	m.b[m.at+1], m.b[m.at+2] = byte(m.n>>8), byte(m.n)
+	return m.b
+}
+
 func unixMs(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
