@@ -64,14 +64,17 @@ func newLocalHost(ctx context.Context, nc *nats.Conn, src hosts.Source, cacheDir
 		return nil, nil, err
 	}
 	reg := hosts.NewRegistry(src, 30*time.Second)
-	p.engine, err = wasm.NewEngine(ctx, wasm.Config{CacheDir: cacheDir, AllowPrivate: allowPrivate, KV: kv, Logs: p.logs,
+	// Plugin log lines go to the bus; every core node feeds them into its
+	// log book, so the API shows the lines of every host.
+	logs := bus.NewLogPublisher(nc)
+	p.engine, err = wasm.NewEngine(ctx, wasm.Config{CacheDir: cacheDir, AllowPrivate: allowPrivate, KV: kv, Logs: logs,
 		Artifacts: reg.Artifact}, log.With("component", "wasm"))
 	if err != nil {
 		return nil, nil, err
 	}
 	p.closers = append(p.closers, func() { p.engine.Close(context.Background()) })
 	loader := hosts.Prefer{Primary: firstParty(), Fallback: p.engine}
-	p.disp = hosts.NewDispatcher(hosts.DispatcherConfig{Resolver: reg, Loader: loader, Logs: p.logs}, log.With("component", "plugins"))
+	p.disp = hosts.NewDispatcher(hosts.DispatcherConfig{Resolver: reg, Loader: loader, Logs: logs}, log.With("component", "plugins"))
 	p.closers = append(p.closers, p.disp.Close)
 	stop, err := bus.OnChange(nc, func(tenant core.TenantID, id string) {
 		reg.Invalidate(tenant)
@@ -116,6 +119,12 @@ func startPlugins(ctx context.Context, cfg Config, in *infra, box *secret.Box, l
 		return nil, err
 	}
 	p.closers = append(p.closers, stopRegistry)
+	stopLogs, err := bus.FeedLogs(nc, p.logs)
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	p.closers = append(p.closers, stopLogs)
 	registerBundles(ctx, svc, cfg.PluginDir, log)
 	return p, nil
 }

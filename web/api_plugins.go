@@ -257,7 +257,7 @@ func handlePluginChange(s *Server, svc PluginService, action string) http.Handle
 }
 
 // handlePluginLogs serves GET /api/v1/plugins/{id}/logs: the installation's
-// recent log lines on this node (?errors=1 for warnings and errors only).
+// recent log lines from every plugin host (?errors=1 for warnings and errors only).
 func handlePluginLogs(s *Server, svc PluginService, logs PluginLogs) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tenant := principal(r).TenantID

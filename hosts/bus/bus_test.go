@@ -233,3 +233,18 @@ func BenchmarkRemoteCall(b *testing.B) {
 	b.ReportMetric(float64(ds[len(ds)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds()), "p99-µs")
 }
+
+func TestLogsOverTheBus(t *testing.T) {
+	b, remoteConn := tcpBus(t)
+	book := hosts.NewLogBook(10, slog.New(slog.DiscardHandler))
+	stop, err := bus.FeedLogs(b.Conn, book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	bus.NewLogPublisher(remoteConn).Write(hosts.LogEntry{Tenant: "ten_a", Installation: "pin_1", PluginID: "p", Message: "hello from a dedicated host"})
+	waitFor(t, func() bool { return len(book.Recent("ten_a", "pin_1", slog.LevelDebug)) == 1 })
+	if got := book.Recent("ten_b", "pin_1", slog.LevelDebug); len(got) != 0 {
+		t.Fatalf("another tenant sees the line: %+v", got)
+	}
+}
