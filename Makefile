@@ -6,6 +6,13 @@ GOBIN       := $(shell $(GO) env GOPATH)/bin
 BIN         := bin/affcore
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 RACE        ?= -race
+# Plugins: every plugins/* and examples/* directory with a *_wasip1.go export
+# shim is a plugin; its bundle is signed with the key below (created on
+# first use, never committed) and the binary trusts that key's public half.
+PLUGIN_KEY  := .keys/platform.key
+PLUGIN_DIRS  = $(sort $(patsubst %/,%,$(dir $(wildcard plugins/*/*_wasip1.go examples/*/*_wasip1.go))))
+DIST        := dist/plugins
+LDFLAGS      = $(if $(wildcard $(PLUGIN_KEY).pub),-X 'main.buildPluginKey=$(shell cat $(PLUGIN_KEY).pub)')
 
 UI_STAMP    := web/ui/static/vendor/.stamp
 
@@ -13,12 +20,13 @@ UI_STAMP    := web/ui/static/vendor/.stamp
 
 all: build
 
-## build: the one binary, bin/affcore (with the web UI's npm packages embedded)
+## build: the one binary, bin/affcore (with the web UI's npm packages embedded
+## and the public key of the plugin signing key, when make plugins made one)
 build: ui
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 ## run: the whole product on http://localhost:8080 with no configuration
-run: system-deps build geoip
+run: system-deps plugins build geoip
 	./$(BIN) serve
 
 ## test: lint, then every test (real PostgreSQL, NATS, WASM plugins, HTTP)
@@ -26,6 +34,7 @@ test: system-deps ui lint plugins test-go
 
 test-go:
 	$(GO) test $(RACE) -count=1 -timeout 30m ./...
+	cd pdk/go && $(GO) test $(RACE) -count=1 ./...
 
 ## lint: formatting, vet and staticcheck
 lint:
@@ -34,6 +43,8 @@ lint:
 	$(GO) vet ./...
 	@test -x $(GOBIN)/staticcheck || $(GO) install $(STATICCHECK)
 	$(GOBIN)/staticcheck ./...
+	cd pdk/go && $(GO) vet ./... && GOOS=wasip1 GOARCH=wasm $(GO) vet ./... && $(GOBIN)/staticcheck ./...
+	GOOS=wasip1 GOARCH=wasm $(GO) vet ./plugins/... ./examples/...
 
 ## check: lint plus the dependency-direction test
 check: lint
@@ -53,7 +64,14 @@ $(UI_STAMP): web/ui/package.json web/ui/package-lock.json web/ui/vendor.sh
 
 ## plugins: build every first-party and example plugin to .wasm
 plugins:
-	@echo "plugins: none yet"
+	@mkdir -p $(DIST) bin
+	@$(GO) build -o bin/affcore-tool .
+	@bin/affcore-tool plugin keygen --key $(PLUGIN_KEY) >/dev/null
+	@set -e; for d in $(PLUGIN_DIRS); do \
+		n=$$(basename $$d); \
+		GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $(DIST)/$$n.wasm ./$$d; \
+		bin/affcore-tool plugin bundle --manifest $$d/manifest.json --wasm $(DIST)/$$n.wasm --key $(PLUGIN_KEY) -o $(DIST)/$$n.affplug; \
+	done
 
 ## bench: print the performance figures
 bench:
@@ -66,6 +84,11 @@ bench:
 	@echo "outgoing postbacks: deliveries/s to one local receiver; commission event to first attempt (p50/p99) at 2,000/s"
 	$(GO) test -run '^$$' -bench 'Delivery_' -benchtime 20000x ./core/delivery/
 	$(GO) test -run '^$$' -bench . -benchtime 1s ./plugins/postback/format/
+	$(GO) test -run '^$$' -bench 'NoopCall|ClickScore|CompileFromCache' -benchtime 2s ./hosts/wasm/
+	$(GO) test -run '^$$' -bench 'InProcess' -benchtime 2s ./plugins/clickscore/score/
+	$(GO) test -run '^$$' -bench 'MemoryFlat' -benchtime 1000000x ./hosts/wasm/
+	$(GO) test -run '^$$' -bench 'RemoteCall' -benchtime 5000x ./hosts/bus/
+	cd pdk/go && $(GO) test -run '^$$' -bench Codec ./hook/
 
 ## system-deps: PostgreSQL server binaries for the private cluster; Chromium for the browser tests
 system-deps: chromium

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -71,8 +72,16 @@ func newApp(ctx context.Context, cfg Config, in *infra, box *secret.Box, reg *pr
 	money := newMoney(in.db, in.bus, clock, nil, log)
 	a.money = money
 	a.workers = append(a.workers, func(ctx context.Context) { money.start(ctx, in.bus)() })
+	// Plugins: registry, wasm host, routing to dedicated hosts. Hooks of the
+	// other areas go through plugins.hooks.
+	plugins, err := startPlugins(ctx, cfg, in, box, log)
+	if err != nil {
+		return nil, fmt.Errorf("plugins: %w", err)
+	}
+	a.closers = append(a.closers, plugins.close)
+
 	// Tracking: catalogue, click path and ingest, conversions, stats.
-	trk, err := newTracking(ctx, cfg, in.db, in.bus, log)
+	trk, err := newTracking(ctx, cfg, in.db, in.bus, clickScorer{plugins.hooks}, log)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +131,8 @@ func newApp(ctx context.Context, cfg Config, in *infra, box *secret.Box, reg *pr
 		Conversions:     trk.conversions,
 		Stats:           trk.stats,
 		Postbacks:       pb.service,
+		Plugins:         plugins.svc,
+		PluginLogs:      plugins.logs,
 	})
 	return a, nil
 }

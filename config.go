@@ -49,6 +49,9 @@ type Config struct {
 	PostbackGiveUpAfter   time.Duration
 	PostbackTimeout       time.Duration
 	PostbackConcurrency   int
+	// Plugins area.
+	PluginDir  string // first-party bundles registered at start
+	PluginKeys string // trusted plugin signing keys (ed25519:<base64>, comma-separated)
 }
 
 // setting is one row of the settings table: flag, environment variable,
@@ -232,6 +235,15 @@ func settings() []setting {
 				return errors.New("want a number from 1 to 256")
 			}
 			c.PostbackConcurrency = n
+			return nil
+		}},
+		// Plugins area.
+		{flag: "plugin-dir", env: "AFFCORE_PLUGIN_DIR", def: "dist/plugins", usage: "directory of first-party plugin bundles (*.affplug) registered at start", parse: func(c *Config, v string) error {
+			c.PluginDir = v
+			return nil
+		}},
+		{flag: "", env: "AFFCORE_PLUGIN_KEYS", def: "", usage: "public keys (ed25519:<base64>, comma-separated) whose signatures mark plugin bundles as signed, besides the build's key", parse: func(c *Config, v string) error {
+			c.PluginKeys = v
 			return nil
 		}},
 	}

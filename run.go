@@ -15,6 +15,8 @@ const usage = `affcore — self-hosted platform for private affiliate programs
 usage:
   affcore [serve] [flags]     run the server (the default command)
   affcore migrate [up|status] apply or list database migrations
+  affcore host --tenant T     run a dedicated plugin host for one tenant (--nats URL)
+  affcore plugin keygen|bundle|verify   sign and check plugin bundles
   affcore version             print the version
 
 Run 'affcore serve -h' for the settings; each flag also has an environment variable.
@@ -33,6 +35,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runServe(ctx, rest, getenv, stderr)
 	case "migrate":
 		err = runMigrate(ctx, rest, getenv, stdout, stderr)
+	case "host":
+		err = runHost(ctx, rest, getenv, stderr)
+	case "plugin":
+		err = runPlugin(rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "affcore", version())
 	case "help":

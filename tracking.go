@@ -54,7 +54,7 @@ func (n catalogNotifier) CatalogChanged(ctx context.Context, tenant core.TenantI
 }
 
 // newTracking builds the tracking area on the database and the bus.
-func newTracking(ctx context.Context, cfg Config, db *postgres.DB, bus *natsbus.Bus, log *slog.Logger) (*tracking, error) {
+func newTracking(ctx context.Context, cfg Config, db *postgres.DB, bus *natsbus.Bus, scorer click.Scorer, log *slog.Logger) (*tracking, error) {
 	t := &tracking{}
 	clock := core.SystemClock{}
 	clicks := postgres.NewClickStore(db)
@@ -78,7 +78,7 @@ func newTracking(ctx context.Context, cfg Config, db *postgres.DB, bus *natsbus.
 	}
 	t.closers = append(t.closers, locator.Close)
 	t.tracker = click.NewTracker(click.TrackerConfig{Routes: routes, Signer: t.links, Locator: locator,
-		UA: useragent.New(10000), Publisher: bus, Clock: clock})
+		UA: useragent.New(10000), Publisher: bus, Clock: clock, Hook: scorer})
 	t.catalog = catalog.NewService(postgres.NewCatalogStore(db), catalogNotifier{bus: bus, routes: routes, log: log}, clock)
 	convs := postgres.NewConversionStore(db)
 	t.conversions = conversion.NewService(convs, convs, click.NewFinder(clicks, bus), bus, clock, log.With("component", "postback"))

@@ -151,7 +151,7 @@ func TestTracking_ChangesReachEveryNode(t *testing.T) {
 	cfg := Config{DataDir: t.TempDir(), IngestWorkers: 1}
 	var nodes [2]*tracking
 	for i := range nodes {
-		n, err := newTracking(ctx, cfg, db, bus, coretest.Logger())
+		n, err := newTracking(ctx, cfg, db, bus, nil, coretest.Logger())
 		if err != nil {
 			t.Fatal(err)
 		}

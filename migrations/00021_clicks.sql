@@ -32,7 +32,7 @@ CREATE TABLE clicks (
     ttclid      text NOT NULL DEFAULT '',
     params      jsonb NOT NULL DEFAULT '{}',
     route       text NOT NULL DEFAULT 'offer',  -- offer, or why the fallback URL was used
-    score       smallint NOT NULL DEFAULT 0,
+    score       smallint NOT NULL DEFAULT 100,  -- quality 0–100 (100 clean); fraud when <= 20
     fraud       boolean NOT NULL DEFAULT false,
     is_unique   boolean NOT NULL DEFAULT false,
     PRIMARY KEY (id, clicked_at)

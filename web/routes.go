@@ -248,6 +248,23 @@ func (s *Server) routes() chi.Router {
 		logs.Get("/api/v1/postbacks/outgoing/{id}", s.handleOutgoingGet(pb))
 		r.With(s.requireScope(access.PartnersWrite)).Post("/api/v1/postbacks/outgoing/{id}/replay", s.handleOutgoingReplay(pb))
 	})
+
+	// Plugins area: marketplace, tenant uploads, installations and their logs.
+	r.Group(func(r chi.Router) {
+		r.Use(s.authenticate, s.serviceAvailable(s.deps.Plugins != nil, "plugins"))
+		read, write := r.With(s.requireScope(access.PluginsRead)), r.With(s.requireScope(access.PluginsWrite))
+		p := s.deps.Plugins
+		read.Get("/api/v1/marketplace", handleMarketplace(s, p))
+		read.Get("/api/v1/plugins/installed", handlePluginsInstalled(s, p))
+		read.Get("/api/v1/plugins/{id}/logs", handlePluginLogs(s, p, s.deps.PluginLogs))
+		write.Post("/api/v1/plugins", handlePluginUpload(s, p))
+		write.Post("/api/v1/plugins/{id}/install", handlePluginInstall(s, p))
+		write.Post("/api/v1/plugins/{id}/upgrade", handlePluginUpgrade(s, p))
+		write.Post("/api/v1/plugins/{id}/enable", handlePluginChange(s, p, "enable"))
+		write.Post("/api/v1/plugins/{id}/disable", handlePluginChange(s, p, "disable"))
+		write.Post("/api/v1/plugins/{id}/rollback", handlePluginChange(s, p, "rollback"))
+		write.Delete("/api/v1/plugins/{id}", handlePluginChange(s, p, "uninstall"))
+	})
 	return r
 }
 

@@ -78,6 +78,9 @@ type Deps struct {
 	Stats       *stats.Service
 	// Outgoing postbacks: partners' postback settings, tenant webhooks, the delivery log.
 	Postbacks *postback.Service
+	// Plugins area: the registry and installations, and the plugin logs.
+	Plugins    PluginService
+	PluginLogs PluginLogs
 }
 
 // Server is the HTTP handler for everything affcore serves.

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Score is a click's quality score: 0 is clean, 100 is certainly bad.
+// Score is a click's quality score, the same scale as the click-scoring hook
+// of the plugin contract: 100 is clean human traffic, 0 is certainly invalid.
 type Score struct {
 	Value   int
 	Reasons []string
@@ -18,19 +19,19 @@ type Scorer interface {
 	Score(ctx context.Context, c *Click) (Score, error)
 }
 
-// FraudThreshold is the score from which a click is flagged as fraud: its
-// conversions never move money.
-const FraudThreshold = 80
+// FraudThreshold is the score at or below which a click is flagged as
+// fraud: its conversions never move money.
+const FraudThreshold = 20
 
 // builtinScore is the built-in scoring: bots and clicks without a user agent.
 func builtinScore(c *Click, d Device) Score {
 	switch {
 	case d.Bot:
-		return Score{Value: 100, Reasons: []string{"bot user agent"}}
+		return Score{Value: 0, Reasons: []string{"bot user agent"}}
 	case c.UserAgent == "":
-		return Score{Value: 60, Reasons: []string{"no user agent"}}
+		return Score{Value: 40, Reasons: []string{"no user agent"}}
 	}
-	return Score{}
+	return Score{Value: 100}
 }
 
 // hookScore runs the hook with a hard deadline: a hook that ignores its

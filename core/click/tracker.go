@@ -143,10 +143,11 @@ func (t *Tracker) score(ctx context.Context, c *Click, ua string) {
 	}
 	c.Device, c.OS, c.Browser = d.Type, d.OS, d.Browser
 	s := builtinScore(c, d)
+	c.Score, c.Reasons = s.Value, s.Reasons // the hook sees the built-in verdict
 	if t.cfg.Hook != nil {
-		if hs, ok := hookScore(ctx, t.cfg.Hook, c, t.cfg.HookDeadline); ok && hs.Value > s.Value {
-			s = Score{Value: min(hs.Value, 100), Reasons: hs.Reasons}
+		if hs, ok := hookScore(ctx, t.cfg.Hook, c, t.cfg.HookDeadline); ok && hs.Value < s.Value {
+			s = Score{Value: max(hs.Value, 0), Reasons: hs.Reasons}
 		}
 	}
-	c.Score, c.Reasons, c.Fraud = s.Value, s.Reasons, s.Value >= FraudThreshold
+	c.Score, c.Reasons, c.Fraud = s.Value, s.Reasons, s.Value <= FraudThreshold
 }

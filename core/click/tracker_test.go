@@ -178,16 +178,16 @@ func TestTracker_Scoring(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, _ := stored(t, bus, res.ClickID); !c.Fraud || c.Score != 100 || c.Device != "bot" {
+		if c, _ := stored(t, bus, res.ClickID); !c.Fraud || c.Score != 0 || c.Device != "bot" {
 			t.Fatalf("bot click = %+v", c)
 		}
 	})
-	t.Run("hook-raises-score", func(t *testing.T) {
+	t.Run("hook-lowers-score", func(t *testing.T) {
 		tr, _, bus := newTracker(t, scorerFunc(func(context.Context, *click.Click) (click.Score, error) {
-			return click.Score{Value: 90, Reasons: []string{"datacenter"}}, nil
+			return click.Score{Value: 10, Reasons: []string{"datacenter"}}, nil
 		}))
 		res, _ := tr.Track(context.Background(), click.Request{CampaignID: "cmp_ok", UserAgent: chrome})
-		if c, _ := stored(t, bus, res.ClickID); !c.Fraud || c.Score != 90 || c.Reasons[0] != "datacenter" {
+		if c, _ := stored(t, bus, res.ClickID); !c.Fraud || c.Score != 10 || c.Reasons[0] != "datacenter" {
 			t.Fatalf("click = %+v", c)
 		}
 	})
@@ -195,7 +195,7 @@ func TestTracker_Scoring(t *testing.T) {
 		for _, hook := range []click.Scorer{
 			scorerFunc(func(context.Context, *click.Click) (click.Score, error) {
 				time.Sleep(time.Second) // ignores its deadline
-				return click.Score{Value: 100}, nil
+				return click.Score{Value: 0}, nil
 			}),
 			scorerFunc(func(context.Context, *click.Click) (click.Score, error) {
 				return click.Score{}, errors.New("plugin trapped")
@@ -207,7 +207,7 @@ func TestTracker_Scoring(t *testing.T) {
 			if err != nil || time.Since(start) > 500*time.Millisecond {
 				t.Fatalf("track took %s, err %v", time.Since(start), err)
 			}
-			if c, _ := stored(t, bus, res.ClickID); c.Fraud || c.Score != 0 {
+			if c, _ := stored(t, bus, res.ClickID); c.Fraud || c.Score != 100 {
 				t.Fatalf("click = %+v", c)
 			}
 		}

@@ -63,8 +63,9 @@ type Click struct {
 	Params map[string]string `json:"params,omitempty"`
 	// Route is "offer", or why the fallback URL was used: "paused", "cap", "country".
 	Route string `json:"route"`
-	// Score is the click's quality score 0–100 (higher is worse); Fraud is
-	// set when it reached the fraud threshold.
+	// Score is the click's quality score 0–100 (100 is clean traffic, 0
+	// certainly invalid, the scale of the click-scoring hook); Fraud is set
+	// when it fell to the fraud threshold.
 	Score   int      `json:"score"`
 	Reasons []string `json:"reasons,omitempty"`
 	Fraud   bool     `json:"fraud"`

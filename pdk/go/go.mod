@@ -1,0 +1,3 @@
+module github.com/affcore/affcore/pdk/go
+
+go 1.24
