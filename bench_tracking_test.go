@@ -359,7 +359,7 @@ func ingestRate(b *testing.B) float64 {
 				c := event.Click{ID: core.NewIDAt("clk", at), TenantID: "ten_bench", At: at, CampaignID: "cmp_" + fmt.Sprint(i%20),
 					OfferID: "off_1", IP: fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), UserAgent: benchUA,
 					Device: "mobile", OS: "iOS", Browser: "Safari", Country: "GB", Subs: [5]string{"bench"}, Route: "offer"}
-				payload, _ := json.Marshal(c)
+				payload, _ := c.AppendBinary(nil)
 				if err := bus.Publish(ctx, event.ClickSubject(c.TenantID, c.ID), payload, c.ID); err != nil {
 					b.Error(err)
 					return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/click"
 	"github.com/affcore/affcore/hosts"
 	hook "github.com/affcore/affcore/pdk/go/hook"
@@ -14,6 +15,12 @@ import (
 // invalid traffic, 100 is clean; the Tracker keeps the lower of its built-in
 // score and the plugin's, and the hook fails open within its deadline.
 type clickScorer struct{ hooks *hosts.Hooks }
+
+// Active implements click.ActiveScorer: only tenants with a click-scoring
+// plugin pay for the hook.
+func (s clickScorer) Active(tenant core.TenantID) bool {
+	return s.hooks != nil && s.hooks.ClickActive(context.Background(), tenant)
+}
 
 // Score implements click.Scorer.
 func (s clickScorer) Score(ctx context.Context, c *click.Click) (click.Score, error) {

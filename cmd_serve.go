@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
+	"runtime/debug"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +35,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer ln.Close()
 	log.Info("starting affcore", "version", version(), "config", cfg)
+	if getenv("GOGC") == "" {
+		// The click path allocates per request and the machine has memory to
+		// spare: collect less often (GOGC=400) unless the operator chose.
+		debug.SetGCPercent(400)
+	}
 
 	in, err := openData(ctx, cfg, log)
 	if err != nil {
@@ -57,6 +64,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	a, err := newApp(ctx, cfg, in, box, reg, log)
 	if err != nil {
 		return err
+	}
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
 	}
 	workCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	waitWorkers := a.run(workCtx)
@@ -92,4 +106,21 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, timeout tim
 	}
 	log.Info("http server stopped")
 	return nil
+}
+
+// serveDebug serves Go's profiles on their own listener, apart from the
+// public API, for operators investigating performance.
+func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("debug listener %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Warn("serving Go profiles", "addr", ln.Addr().String())
+	return func() { _ = srv.Close() }, nil
 }

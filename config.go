@@ -31,6 +31,7 @@ type Config struct {
 	TrustedProxies       []*net.IPNet
 	AllowPrivateOutbound bool
 	PGBinDir             string
+	DebugAddr            string
 	SMTPURL              string
 	SMTPFrom             string
 
@@ -195,6 +196,15 @@ func settings() []setting {
 				return errors.New("want a number from 1 to 64")
 			}
 			c.IngestWorkers = n
+			return nil
+		}},
+		{flag: "debug-addr", env: "AFFCORE_DEBUG_ADDR", def: "", usage: "host:port of a separate listener serving Go profiles (/debug/pprof/); empty disables it; bind it to localhost", parse: func(c *Config, v string) error {
+			if v != "" {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return errors.New("want host:port, e.g. 127.0.0.1:6060")
+				}
+			}
+			c.DebugAddr = v
 			return nil
 		}},
 		{flag: "pg-bin-dir", env: "AFFCORE_PG_BIN_DIR", def: "", usage: "directory with initdb and postgres; empty searches PATH and /usr/lib/postgresql/*/bin", parse: func(c *Config, v string) error {

@@ -78,6 +78,14 @@ func (d *Dispatcher) Call(ctx context.Context, tenant core.TenantID, hook string
 	return d.CallInstallation(ctx, insts[0], hook, in)
 }
 
+// HasHook reports whether tenant has an enabled plugin for hook, from the
+// cached registry (on a lookup error it answers true, so the real call
+// reports the failure).
+func (d *Dispatcher) HasHook(ctx context.Context, tenant core.TenantID, hook string) bool {
+	insts, err := d.resolver.Installations(ctx, tenant, hook)
+	return err != nil || len(insts) > 0
+}
+
 // CallInstallation runs hook on one installation.
 func (d *Dispatcher) CallInstallation(ctx context.Context, inst Installation, hook string, in []byte) ([]byte, error) {
 	lim := d.limits(ClassOf(hook))

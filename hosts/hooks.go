@@ -18,6 +18,12 @@ type ClickScorer interface {
 	ScoreClick(ctx context.Context, tenant core.TenantID, facts hook.ClickInput) hook.ClickScore
 }
 
+// HookChecker is a Caller that can tell cheaply whether a tenant has any
+// enabled plugin for a hook, so callers on hot paths skip the call.
+type HookChecker interface {
+	HasHook(ctx context.Context, tenant core.TenantID, hook string) bool
+}
+
 // Hooks is the typed entry point of the core into plugins: one method per
 // hook, each encoding the contract, calling through a Caller (in process or
 // a remote host), and decoding the answer. Money hooks fail closed: they
@@ -33,6 +39,13 @@ type Hooks struct {
 // NewHooks returns Hooks over a Caller.
 func NewHooks(c Caller) *Hooks {
 	return &Hooks{caller: c, ClickDeadline: 2 * DefaultLimits(ClassClick).Timeout}
+}
+
+// ClickActive reports whether tenant has a click-scoring plugin; without one
+// the click path keeps its built-in score and makes no call at all.
+func (h *Hooks) ClickActive(ctx context.Context, tenant core.TenantID) bool {
+	hc, ok := h.caller.(HookChecker)
+	return !ok || hc.HasHook(ctx, tenant, abi.HookClickScore)
 }
 
 // ScoreClick implements ClickScorer.

@@ -2,7 +2,6 @@ package click
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/affcore/affcore/core"
@@ -45,7 +44,7 @@ func (f *Finder) Click(ctx context.Context, tenant core.TenantID, id string) (Cl
 		return Click{}, fmt.Errorf("find click in stream: %w", err)
 	}
 	if found {
-		if err := json.Unmarshal(data, &c); err != nil {
+		if c, err = event.DecodeClick(data); err != nil {
 			return Click{}, fmt.Errorf("decode click %s: %w", id, err)
 		}
 		return c, nil

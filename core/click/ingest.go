@@ -2,7 +2,6 @@ package click
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"sync"
 	"time"
@@ -123,8 +122,8 @@ func (in *Ingester) ack(acks <-chan *batch) {
 func (in *Ingester) write(ctx context.Context, msgs []event.Message) bool {
 	clicks := make([]Click, 0, len(msgs))
 	for _, m := range msgs {
-		var c Click
-		if err := json.Unmarshal(m.Data(), &c); err != nil || c.ID == "" || c.TenantID == "" {
+		c, err := event.DecodeClick(m.Data())
+		if err != nil || c.ID == "" || c.TenantID == "" {
 			in.log.Error("dropping undecodable click", "err", err, "size", len(m.Data()))
 			continue // acknowledged with its batch: it can never be written
 		}

@@ -3,6 +3,8 @@ package click
 import (
 	"context"
 	"time"
+
+	"github.com/affcore/affcore/core"
 )
 
 // Score is a click's quality score, the same scale as the click-scoring hook
@@ -17,6 +19,19 @@ type Score struct {
 // error or a late answer leaves the built-in score in place (fail-open).
 type Scorer interface {
 	Score(ctx context.Context, c *Click) (Score, error)
+}
+
+// ActiveScorer is a Scorer that can say cheaply that it has nothing to do
+// for a tenant (no scoring plugin installed); the click then skips the
+// deadline-guarded call.
+type ActiveScorer interface {
+	Active(tenant core.TenantID) bool
+}
+
+// scorerActive reports whether s has work for tenant.
+func scorerActive(s Scorer, tenant core.TenantID) bool {
+	a, ok := s.(ActiveScorer)
+	return !ok || a.Active(tenant)
 }
 
 // FraudThreshold is the score at or below which a click is flagged as

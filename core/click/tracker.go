@@ -2,7 +2,6 @@ package click
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -71,7 +70,7 @@ func (t *Tracker) Track(ctx context.Context, req Request) (Result, error) {
 		return Result{}, ErrNotFound // paused with nowhere to send the visitor
 	}
 	t.score(ctx, c, req.UserAgent)
-	payload, err := json.Marshal(c)
+	payload, err := c.AppendBinary(make([]byte, 0, 512))
 	if err != nil {
 		return Result{}, fmt.Errorf("encode click: %w", err)
 	}
@@ -144,7 +143,7 @@ func (t *Tracker) score(ctx context.Context, c *Click, ua string) {
 	c.Device, c.OS, c.Browser = d.Type, d.OS, d.Browser
 	s := builtinScore(c, d)
 	c.Score, c.Reasons = s.Value, s.Reasons // the hook sees the built-in verdict
-	if t.cfg.Hook != nil {
+	if t.cfg.Hook != nil && scorerActive(t.cfg.Hook, c.TenantID) {
 		if hs, ok := hookScore(ctx, t.cfg.Hook, c, t.cfg.HookDeadline); ok && hs.Value < s.Value {
 			s = Score{Value: max(hs.Value, 0), Reasons: hs.Reasons}
 		}

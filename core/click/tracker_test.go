@@ -2,7 +2,6 @@ package click_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/netip"
 	"strings"
@@ -84,7 +83,7 @@ func stored(t *testing.T, bus *natsbus.Bus, id string) (click.Click, bool) {
 	}
 	var c click.Click
 	if found {
-		if err := json.Unmarshal(data, &c); err != nil {
+		if c, err = event.DecodeClick(data); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -102,6 +102,16 @@ func (r *Router) Call(ctx context.Context, tenant core.TenantID, hook string, in
 	return r.local.Call(ctx, tenant, hook, in)
 }
 
+// HasHook reports whether tenant may have a plugin for hook: always for a
+// tenant on a dedicated host, else as the local dispatcher knows it.
+func (r *Router) HasHook(ctx context.Context, tenant core.TenantID, hook string) bool {
+	if r.Dedicated(tenant) {
+		return true
+	}
+	hc, ok := r.local.(hosts.HookChecker)
+	return !ok || hc.HasHook(ctx, tenant, hook)
+}
+
 // Close stops listening for heartbeats.
 func (r *Router) Close() {
 	_ = r.sub.Unsubscribe()
