@@ -36,8 +36,10 @@ test-go:
 	$(GO) test $(RACE) -count=1 -timeout 30m ./...
 	cd pdk/go && $(GO) test $(RACE) -count=1 ./...
 
-## lint: formatting, vet and staticcheck
+## lint: formatting, vet and staticcheck (and no build output or other large files in git)
 lint:
+	@big=$$(git ls-files -z 2>/dev/null | xargs -0 -r du -k 2>/dev/null | awk '$$1 > 1024 {print $$2}'); \
+	if [ -n "$$big" ]; then echo "tracked files over 1 MiB (build output?):"; echo "$$big"; exit 1; fi
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
