@@ -301,15 +301,19 @@ func advertiserPages(tb *tab) {
 	tb.do("desktop width", chromedp.EmulateViewport(1280, 900))
 }
 
-// assertDictionariesMatch checks that the Russian dictionary has exactly the
-// English keys, so no page shows a raw key.
+// assertDictionariesMatch checks that each Russian dictionary (cabinet and
+// portal) has exactly the English keys, so no page shows a raw key.
 func assertDictionariesMatch(t *testing.T, tb *tab) {
 	t.Helper()
 	diff := eval[[]string](tb, `(async () => {
 		const base = document.querySelector('script[type=module]').src.replace(/main\.js$/, 'i18n/');
-		const en = (await import(base + 'en.js')).en, ru = (await import(base + 'ru.js')).ru;
-		return [...Object.keys(en).filter(k => !(k in ru)).map(k => 'ru lacks ' + k),
-			...Object.keys(ru).filter(k => !(k in en)).map(k => 'en lacks ' + k)];
+		const out = [];
+		for (const prefix of ['', 'portal-']) {
+			const en = (await import(base + prefix + 'en.js')).en, ru = (await import(base + prefix + 'ru.js')).ru;
+			out.push(...Object.keys(en).filter(k => !(k in ru)).map(k => prefix + 'ru lacks ' + k),
+				...Object.keys(ru).filter(k => !(k in en)).map(k => prefix + 'en lacks ' + k));
+		}
+		return out;
 	})()`)
 	for _, d := range diff {
 		t.Error("i18n: " + d)

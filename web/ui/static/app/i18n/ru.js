@@ -205,16 +205,4 @@ export const ru = {
 	'audit.details': 'Подробности',
 	'audit.show': 'показать',
 	'audit.more': 'Показать ещё',
-
-	'portal.home': 'Главная',
-	'portal.welcome': 'Добро пожаловать в {program}, {name}.',
-	'portal.profile': 'Ваш профиль',
-	'portal.program': 'Программа',
-	'portal.loginIntro': 'Вход в кабинет партнёра {program}.',
-	'portal.inviteOnly': 'Новые партнёры регистрируются по личной ссылке-приглашению.',
-	'portal.joinTitle': 'Стать партнёром',
-	'portal.joinIntro': 'Вас приглашают в {program}. Создайте аккаунт.',
-	'portal.joinSubmit': 'Создать аккаунт',
-	'portal.badInvite': 'Ссылка-приглашение недействительна, исчерпана или устарела. Попросите новую.',
-	'portal.missing': 'По этому адресу нет партнёрской программы.',
 };

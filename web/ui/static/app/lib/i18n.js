@@ -1,12 +1,16 @@
-// Translations: one dictionary per language in ../i18n/, looked up by key
+// Translations: dictionaries per language in ../i18n/ (the cabinet's and the
+// portal's, merged), looked up by key
 // with {name} placeholders; a value may be a plural map ({one, few, many,
 // other}) chosen by Intl.PluralRules on {n}. The chosen language is kept in
 // localStorage and applies to the cabinet and every partner portal.
-import { en } from '../i18n/en.js';
-import { ru } from '../i18n/ru.js';
+import { en as cabinetEn } from '../i18n/en.js';
+import { ru as cabinetRu } from '../i18n/ru.js';
+import { en as portalEn } from '../i18n/portal-en.js';
+import { ru as portalRu } from '../i18n/portal-ru.js';
 import { document, storage } from './dom.js';
 
-const dicts = { en, ru };
+const en = { ...cabinetEn, ...portalEn };
+const dicts = { en, ru: { ...cabinetRu, ...portalRu } };
 
 // languages offered by the switch, each named in itself.
 export const languages = [['en', 'English'], ['ru', 'Русский']];
