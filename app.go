@@ -68,10 +68,6 @@ func newApp(ctx context.Context, cfg Config, in *infra, box *secret.Box, reg *pr
 	ids := identity.NewService(postgres.NewIdentityStore(in.db), mail, identityAuditor{auditLog}, box, clock,
 		identity.Config{BaseURL: cfg.BaseURL, JWTKey: box.DeriveKey("session-jwt"), Argon: cfg.argon}, log)
 
-	// Ledger and payouts: services, the conversion consumer and the money scheduler.
-	money := newMoney(in.db, in.bus, clock, nil, log)
-	a.money = money
-	a.workers = append(a.workers, func(ctx context.Context) { money.start(ctx, in.bus)() })
 	// Plugins: registry, wasm host, routing to dedicated hosts. Hooks of the
 	// other areas go through plugins.hooks.
 	plugins, err := startPlugins(ctx, cfg, in, box, log)
@@ -79,6 +75,11 @@ func newApp(ctx context.Context, cfg Config, in *infra, box *secret.Box, reg *pr
 		return nil, fmt.Errorf("plugins: %w", err)
 	}
 	a.closers = append(a.closers, plugins.close)
+
+	// Ledger and payouts: services, the conversion consumer and the money scheduler.
+	money := newMoney(in.db, in.bus, commissionHook{hooks: plugins.hooks}, clock, nil, log)
+	a.money = money
+	a.workers = append(a.workers, func(ctx context.Context) { money.start(ctx, in.bus)() })
 
 	// Tracking: catalogue, click path and ingest, conversions, stats.
 	trk, err := newTracking(ctx, cfg, in.db, in.bus, clickScorer{plugins.hooks}, log)

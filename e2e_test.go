@@ -1,12 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/affcore/affcore/core/plugin"
+	"github.com/affcore/affcore/hosts/wasm/wasmtest"
 )
 
 // TestE2E_ClickToCommission is the product's main path across its areas, as
@@ -34,49 +42,10 @@ func TestE2E_ClickToCommission(t *testing.T) {
 	defer receiver.Close()
 	ta.must(200, "PUT", "/api/v1/me/postback", partner, map[string]any{"url": receiver.URL + "/pb?cid={click_id}&payout={payout}&s={sub1}&st={status}", "method": "GET"}, nil)
 
-	var link struct{ URL string }
-	ta.must(200, "POST", "/api/v1/me/links", partner, map[string]any{"offer_id": offer.ID, "sub1": "fb ads"}, &link)
-	u, _ := url.Parse(link.URL)
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := noFollow.Get(ta.srv.URL + u.RequestURI())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	dest, _ := url.Parse(res.Header.Get("Location"))
-	clickID := dest.Query().Get("cid")
-	if res.StatusCode != http.StatusFound || dest.Host != "shop.example" || dest.Query().Get("s") != "fb ads" || !strings.HasPrefix(clickID, "clk_") {
-		t.Fatalf("click: %d → %s", res.StatusCode, res.Header.Get("Location"))
-	}
-
-	var me struct {
-		PostbackToken string `json:"postback_token"`
-	}
-	ta.must(200, "GET", "/api/v1/me", owner, nil, &me)
-	var pb struct{ Result string }
-	ta.must(200, "GET", "/api/v1/postback?token="+me.PostbackToken+"&click_id="+clickID+"&payout=20.00&status=approved&tx_id=order-1", "", nil, &pb)
-	if pb.Result != "created" {
-		t.Fatalf("postback result %q", pb.Result)
-	}
-
+	clickID := ta.e2eClick(partner, offer.ID, "fb ads")
+	ta.e2ePostback(owner, clickID, "20.00", "order-1")
 	// The ledger books the partner's commission through the bus.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var bal struct {
-			Items []struct {
-				Currency string
-				Hold     string
-			}
-		}
-		ta.must(200, "GET", "/api/v1/me/balances", partner, nil, &bal)
-		if len(bal.Items) == 1 && bal.Items[0].Hold == "4.50" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the commission never reached the partner's hold balance: %+v", bal)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	ta.e2eWaitHold(partner, "4.50")
 
 	select {
 	case q := <-got:
@@ -107,4 +76,128 @@ func TestE2E_ClickToCommission(t *testing.T) {
 		t.Errorf("partner stats show revenue or miss the commission: %s", b)
 	}
 	ta.must(200, "GET", "/api/v1/ledger/reconciliation", owner, nil, nil)
+}
+
+// TestE2E_AgencyCommissionPlugin: an agency uploads its own commission
+// plugin (unsigned, tenant-private WebAssembly) and installs it; from then on
+// the tenant's commissions are decided by it through the commission hook
+// (a custom model name its plugin understands), while custom model names are
+// refused before a plugin is installed.
+func TestE2E_AgencyCommissionPlugin(t *testing.T) {
+	ta := newTestApp(t)
+	owner, _ := ta.advertiser("owner@agency.test")
+	partner, partnerID := ta.partner(owner, "pat@agency.test")
+	var offer, campaign struct{ ID string }
+	ta.must(201, "POST", "/api/v1/offers", owner, map[string]any{"name": "Boots", "url": "https://shop.example/buy?cid={click_id}",
+		"payout": "4.50", "currency": "USD"}, &offer)
+	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": "Autumn", "offer_id": offer.ID}, &campaign)
+	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
+	terms := map[string]any{"partner_id": partnerID, "model": "weekend", "params": map[string]string{"percent": "10"}}
+	if status, b := ta.call("POST", "/api/v1/commission-terms", owner, terms); status != 400 || !strings.Contains(string(b), `"field":"model"`) {
+		t.Fatalf("custom model without a plugin: %d %s; want 400 naming model", status, b)
+	}
+
+	ta.uploadPlugin(owner, "examples/weekendbonus", "agency.weekend", "Weekend bonus (agency)")
+	ta.must(201, "POST", "/api/v1/plugins/agency.weekend/install", owner, map[string]any{"config": map[string]any{"bonus_percent": "50"}}, nil)
+	ta.must(201, "POST", "/api/v1/commission-terms", owner, terms, nil)
+
+	clickID := ta.e2eClick(partner, offer.ID, "")
+	ta.e2ePostback(owner, clickID, "20.00", "order-7")
+	// 10% of 20.00 from the plugin; plus its 50% weekend bonus when the
+	// conversion happened on a Saturday or Sunday (UTC).
+	want := "2.00"
+	if d := time.Now().UTC().Weekday(); d == time.Saturday || d == time.Sunday {
+		want = "3.00"
+	}
+	ta.e2eWaitHold(partner, want)
+}
+
+// uploadPlugin builds the plugin in dir, bundles it unsigned under id and
+// name, and uploads it as the owner's tenant-private plugin.
+func (ta *testApp) uploadPlugin(owner, dir, id, name string) {
+	ta.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		ta.t.Fatal(err)
+	}
+	m["id"], m["name"] = id, name
+	manifest, _ := json.Marshal(m)
+	bundle, err := plugin.Pack(manifest, wasmtest.Build(ta.t, dir), nil)
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/plugins", bytes.NewReader(bundle))
+	req.Header.Set("Authorization", "Bearer "+owner)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	res, err := ta.srv.Client().Do(req)
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(res.Body)
+		ta.t.Fatalf("upload plugin %s: %d %s", id, res.StatusCode, b)
+	}
+}
+
+// e2eClick has the partner make a link to the offer and clicks it; it
+// returns the click id from the destination's cid macro.
+func (ta *testApp) e2eClick(partner, offerID, sub1 string) string {
+	ta.t.Helper()
+	var link struct{ URL string }
+	ta.must(200, "POST", "/api/v1/me/links", partner, map[string]any{"offer_id": offerID, "sub1": sub1}, &link)
+	u, _ := url.Parse(link.URL)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noFollow.Get(ta.srv.URL + u.RequestURI())
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	res.Body.Close()
+	dest, _ := url.Parse(res.Header.Get("Location"))
+	clickID := dest.Query().Get("cid")
+	if res.StatusCode != http.StatusFound || dest.Host != "shop.example" || (sub1 != "" && dest.Query().Get("s") != sub1) || !strings.HasPrefix(clickID, "clk_") {
+		ta.t.Fatalf("click: %d → %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	return clickID
+}
+
+// e2ePostback fires the advertiser's server-to-server postback approving
+// the click's conversion.
+func (ta *testApp) e2ePostback(owner, clickID, payout, txID string) {
+	ta.t.Helper()
+	var me struct {
+		PostbackToken string `json:"postback_token"`
+	}
+	ta.must(200, "GET", "/api/v1/me", owner, nil, &me)
+	var pb struct{ Result string }
+	ta.must(200, "GET", "/api/v1/postback?token="+me.PostbackToken+"&click_id="+clickID+"&payout="+payout+"&status=approved&tx_id="+txID, "", nil, &pb)
+	if pb.Result != "created" {
+		ta.t.Fatalf("postback result %q", pb.Result)
+	}
+}
+
+// e2eWaitHold waits until the partner's only balance has want on hold.
+func (ta *testApp) e2eWaitHold(partner, want string) {
+	ta.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var bal struct {
+			Items []struct {
+				Currency string
+				Hold     string
+			}
+		}
+		ta.must(200, "GET", "/api/v1/me/balances", partner, nil, &bal)
+		if len(bal.Items) == 1 && bal.Items[0].Hold == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			ta.t.Fatalf("the commission never reached the partner's hold balance %s: %+v", want, bal)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

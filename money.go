@@ -18,7 +18,7 @@ import (
 )
 
 // money is the ledger-and-payouts area wired together: the ledger, the
-// commission flow (with the first-party models in process) and payouts.
+// commission flow (models through the commission hook) and payouts.
 type money struct {
 	ledger     *ledger.Service
 	commission *commission.Service
@@ -26,12 +26,13 @@ type money struct {
 	log        *slog.Logger
 }
 
-// newMoney builds the area's services on db; bus receives CommissionDecided.
-func newMoney(db *postgres.DB, bus event.Publisher, clock core.Clock, rails []payout.Rail, log *slog.Logger) *money {
+// newMoney builds the area's services on db; model decides commissions and
+// bus receives CommissionDecided.
+func newMoney(db *postgres.DB, bus event.Publisher, model commission.Model, clock core.Clock, rails []payout.Rail, log *slog.Logger) *money {
 	led := ledger.NewService(postgres.NewLedgerStore(db), clock)
 	pay := payout.NewService(postgres.NewPayoutStore(db), payoutLedger{led}, rails, clock, log)
 	com := commission.NewService(commission.Deps{Store: postgres.NewCommissionStore(db), Ledger: commissionLedger{led},
-		Model: firstPartyModels{}, Offers: postgres.NewOfferPayouts(db), Settings: pay, Bus: bus, Clock: clock})
+		Model: model, Offers: postgres.NewOfferPayouts(db), Settings: pay, Bus: bus, Clock: clock})
 	return &money{ledger: led, commission: com, payouts: pay, log: log}
 }
 

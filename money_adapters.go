@@ -94,12 +94,11 @@ func (firstPartyModels) Decide(_ context.Context, _ core.TenantID, in commission
 	}
 	res := commission.Output{Amounts: make([]commission.Amount, 0, len(out.Amounts))}
 	for _, a := range out.Amounts {
-		amt, err := core.ParseDecimal(a.Amount)
+		amt, err := decideAmount(a.Kind, a.Amount, a.Currency, a.Memo)
 		if err != nil {
-			return commission.Output{}, fmt.Errorf("model amount %q: %w", a.Amount, err)
+			return commission.Output{}, fmt.Errorf("model: %w", err)
 		}
-		res.Amounts = append(res.Amounts, commission.Amount{Kind: commission.AmountKind(a.Kind), Amount: amt,
-			Currency: core.Currency(a.Currency), Memo: a.Memo})
+		res.Amounts = append(res.Amounts, amt)
 	}
 	return res, nil
 }

@@ -31,7 +31,7 @@ func TestMoneyE2E_ApproveHoldRequestApprovePay(t *testing.T) {
 	if err := bus.EnsureStreams(ctx, event.Streams()); err != nil {
 		t.Fatal(err)
 	}
-	e.m = newMoney(e.db, bus, e.clock, nil, coretest.Logger()) // publishes on the real bus
+	e.m = newMoney(e.db, bus, firstPartyModels{}, e.clock, nil, coretest.Logger()) // publishes on the real bus
 	srv := e.server(e.principals())
 	partner := e.partners[0]
 

@@ -112,7 +112,7 @@ func newMoneyEnvOn(t testing.TB, db *postgres.DB, partners int) *moneyEnv {
 
 // node returns another set of services on the same database and clock.
 func (e *moneyEnv) node(rails []payout.Rail) *money {
-	return newMoney(e.db, e.bus, e.clock, rails, coretest.Logger())
+	return newMoney(e.db, e.bus, firstPartyModels{}, e.clock, rails, coretest.Logger())
 }
 
 func (e *moneyEnv) fin() payout.Actor { return payout.Actor{Kind: "user", ID: e.finance} }

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +13,6 @@ import (
 
 	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/event"
-	"github.com/affcore/affcore/core/plugin"
-	"github.com/affcore/affcore/hosts/wasm/wasmtest"
 	"github.com/affcore/affcore/web"
 )
 
@@ -63,26 +59,7 @@ func seedTenantA(ta *testApp, owner string) tenantFixture {
 // seedPlugins uploads a tenant-private (agency) plugin for tenant A and
 // installs it: another tenant must not see, install or touch it.
 func seedPlugins(ta *testApp, owner string, add func(prefix, id string)) {
-	raw, err := os.ReadFile("examples/weekendbonus/manifest.json")
-	if err != nil {
-		ta.t.Fatal(err)
-	}
-	var m map[string]any
-	_ = json.Unmarshal(raw, &m)
-	m["id"], m["name"] = "agency-a.private-commission", "seed-plugin-a"
-	manifest, _ := json.Marshal(m)
-	bundle, err := plugin.Pack(manifest, wasmtest.Build(ta.t, "examples/weekendbonus"), nil)
-	if err != nil {
-		ta.t.Fatal(err)
-	}
-	req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/plugins", bytes.NewReader(bundle))
-	req.Header.Set("Authorization", "Bearer "+owner)
-	req.Header.Set("Content-Type", "application/octet-stream")
-	res, err := ta.srv.Client().Do(req)
-	if err != nil || res.StatusCode != http.StatusCreated {
-		ta.t.Fatalf("upload a tenant plugin: %v %v", res, err)
-	}
-	res.Body.Close()
+	ta.uploadPlugin(owner, "examples/weekendbonus", "agency-a.private-commission", "seed-plugin-a")
 	ta.must(201, "POST", "/api/v1/plugins/agency-a.private-commission/install", owner, map[string]any{"config": map[string]any{}}, nil)
 	add("/api/v1/plugins", "agency-a.private-commission")
 }

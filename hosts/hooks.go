@@ -44,8 +44,14 @@ func NewHooks(c Caller) *Hooks {
 // ClickActive reports whether tenant has a click-scoring plugin; without one
 // the click path keeps its built-in score and makes no call at all.
 func (h *Hooks) ClickActive(ctx context.Context, tenant core.TenantID) bool {
+	return h.Active(ctx, tenant, abi.HookClickScore)
+}
+
+// Active reports whether tenant may have an enabled plugin for hook (true
+// when the caller cannot tell cheaply: a call then answers ErrNoPlugin).
+func (h *Hooks) Active(ctx context.Context, tenant core.TenantID, hook string) bool {
 	hc, ok := h.caller.(HookChecker)
-	return !ok || hc.HasHook(ctx, tenant, abi.HookClickScore)
+	return !ok || hc.HasHook(ctx, tenant, hook)
 }
 
 // ScoreClick implements ClickScorer.
