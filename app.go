@@ -92,7 +92,7 @@ func newApp(ctx context.Context, cfg Config, in *infra, box *secret.Box, reg *pr
 
 	// Outgoing postbacks: planner, delivery workers and retry scheduler. They
 	// stop when the other workers do, after HTTP has drained.
-	pb, err := startPostbacks(context.WithoutCancel(ctx), cfg, in, box, reg, log)
+	pb, err := startPostbacks(context.WithoutCancel(ctx), cfg, in, box, plugins.hooks, reg, log)
 	if err != nil {
 		return nil, err
 	}

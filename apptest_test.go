@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/affcore/affcore/core/event"
 	"github.com/affcore/affcore/core/identity"
 	"github.com/affcore/affcore/core/secret"
+	"github.com/affcore/affcore/hosts/wasm/wasmtest"
 )
 
 // testApp is the whole product wired as `affcore serve` wires it, on a fresh
@@ -42,8 +45,19 @@ func newTestApp(t *testing.T) *testApp {
 	box, _ := secret.NewBox(key)
 	ta := &testApp{t: t, in: in}
 	ta.srv = httptest.NewUnstartedServer(nil)
-	cfg, err := parseConfig("serve", []string{"--data-dir", t.TempDir(), "--base-url", "http://" + ta.srv.Listener.Addr().String()},
-		env(map[string]string{"AFFCORE_ALLOW_PRIVATE_OUTBOUND": "1"}), io.Discard)
+	// Trust the key `make plugins` signs the first-party bundles with, as
+	// `make build` does, so dist/plugins registers as the marketplace.
+	// Their compiled code comes from the test run's shared cache.
+	pub, _ := os.ReadFile(".keys/platform.key.pub")
+	dataDir := t.TempDir()
+	if err := os.MkdirAll(wasmtest.CacheDir(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(wasmtest.CacheDir(), filepath.Join(dataDir, "wasm-cache")); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseConfig("serve", []string{"--data-dir", dataDir, "--base-url", "http://" + ta.srv.Listener.Addr().String()},
+		env(map[string]string{"AFFCORE_ALLOW_PRIVATE_OUTBOUND": "1", "AFFCORE_PLUGIN_KEYS": strings.TrimSpace(string(pub))}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,13 +38,20 @@ func (m commissionHook) Decide(ctx context.Context, tenant core.TenantID, in com
 	if err != nil {
 		return commission.Output{}, fmt.Errorf("commission plugin: %w", err)
 	}
+	return commissionOutput(res)
+}
+
+// commissionOutput converts a model's answer (decimal strings on the wire)
+// into the engine's exact types.
+func commissionOutput(res hook.CommissionResult) (commission.Output, error) {
 	out := commission.Output{Amounts: make([]commission.Amount, 0, len(res.Amounts))}
 	for i, a := range res.Amounts {
-		amt, err := decideAmount(a.Kind, a.Amount, a.Currency, a.Memo)
+		amt, err := core.ParseDecimal(a.Amount)
 		if err != nil {
-			return commission.Output{}, fmt.Errorf("commission plugin amount %d: %w", i, err)
+			return commission.Output{}, fmt.Errorf("commission amount %d %q: %w", i, a.Amount, err)
 		}
-		out.Amounts = append(out.Amounts, amt)
+		out.Amounts = append(out.Amounts, commission.Amount{Kind: commission.AmountKind(a.Kind), Amount: amt,
+			Currency: core.Currency(a.Currency), Memo: a.Memo})
 	}
 	return out, nil
 }
@@ -69,16 +76,6 @@ func (m commissionHook) Validate(ctx context.Context, tenant core.TenantID, name
 		return core.Invalid("params", "must be a JSON object")
 	}
 	return nil
-}
-
-// decideAmount converts one amount of a model's answer (strings on the wire)
-// into the engine's exact type.
-func decideAmount(kind, amount, currency, memo string) (commission.Amount, error) {
-	amt, err := core.ParseDecimal(amount)
-	if err != nil {
-		return commission.Amount{}, fmt.Errorf("amount %q: %w", amount, err)
-	}
-	return commission.Amount{Kind: commission.AmountKind(kind), Amount: amt, Currency: core.Currency(currency), Memo: memo}, nil
 }
 
 // hookCommissionInput is the commission hook's contract for in.

@@ -32,6 +32,10 @@ func TestE2E_ClickToCommission(t *testing.T) {
 		"payout": "4.50", "currency": "USD"}, &offer)
 	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": "Spring", "offer_id": offer.ID}, &campaign)
 	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
+	// The first-party commission and postback-format plugins, installed:
+	// decisions and postbacks go through their hooks (in process).
+	ta.must(201, "POST", "/api/v1/plugins/affcore.commission/install", owner, map[string]any{"config": map[string]any{}}, nil)
+	ta.must(201, "POST", "/api/v1/plugins/affcore.postback-format/install", owner, map[string]any{"config": map[string]any{}}, nil)
 
 	// The partner's postback: {payout} must be its own commission.
 	got := make(chan url.Values, 4)
@@ -199,5 +203,41 @@ func (ta *testApp) e2eWaitHold(partner, want string) {
 			ta.t.Fatalf("the commission never reached the partner's hold balance %s: %+v", want, bal)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestE2E_PostbackFormatPlugin: a tenant installs its own postback-format
+// plugin (uploaded WebAssembly); the partner's postbacks are then formatted
+// by it (a JSON body with the tracker's field names), still signed.
+func TestE2E_PostbackFormatPlugin(t *testing.T) {
+	ta := newTestApp(t)
+	owner, _ := ta.advertiser("owner@format.test")
+	partner, _ := ta.partner(owner, "pat@format.test")
+	type received struct {
+		method, contentType, idempotency string
+		body                             []byte
+	}
+	got := make(chan received, 4)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- received{r.Method, r.Header.Get("Content-Type"), r.Header.Get("Idempotency-Key"), b}
+	}))
+	defer receiver.Close()
+	ta.uploadPlugin(owner, "examples/trackerjson", "agency.tracker", "Tracker JSON (agency)")
+	ta.must(201, "POST", "/api/v1/plugins/agency.tracker/install", owner,
+		map[string]any{"config": map[string]any{"fields": map[string]string{"clickid": "click_id", "state": "status"}}}, nil)
+	ta.must(200, "PUT", "/api/v1/me/postback", partner, map[string]any{"url": receiver.URL + "/pb?cid={click_id}", "method": "GET"}, nil)
+	var delivery struct{ ID string }
+	ta.must(200, "POST", "/api/v1/me/postback/test", partner, map[string]any{}, &delivery)
+	select {
+	case r := <-got:
+		var body map[string]string
+		if err := json.Unmarshal(r.body, &body); err != nil || r.method != "POST" || r.contentType != "application/json" ||
+			body["clickid"] == "" || body["state"] == "" || len(body) != 2 || r.idempotency == "" {
+			t.Fatalf("the plugin did not format the postback: %s %s %s %v", r.method, r.contentType, r.body, err)
+		}
+	case <-time.After(20 * time.Second):
+		_, b := ta.call("GET", "/api/v1/postbacks/outgoing/"+delivery.ID, partner, nil)
+		t.Fatalf("the test postback never arrived: %s", b)
 	}
 }

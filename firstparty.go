@@ -8,6 +8,8 @@ import (
 	"github.com/affcore/affcore/pdk/go/abi"
 	"github.com/affcore/affcore/pdk/go/hook"
 	"github.com/affcore/affcore/plugins/clickscore/score"
+	"github.com/affcore/affcore/plugins/commission/model"
+	"github.com/affcore/affcore/plugins/postback/format"
 )
 
 // firstParty registers the first-party plugins whose code is compiled into
@@ -24,6 +26,16 @@ func firstParty() *inproc.Loader {
 		}
 		return inproc.Plugin{abi.HookClickScore: inproc.Typed(func(_ context.Context, _ hosts.Installation, in hook.ClickInput) (hook.ClickScore, error) {
 			return s.Score(in), nil
+		})}, nil
+	})
+	l.RegisterFactory("affcore.commission", model.Version, func(hosts.Installation) (inproc.Plugin, error) {
+		return inproc.Plugin{abi.HookCommission: inproc.Typed(func(_ context.Context, _ hosts.Installation, in hook.CommissionInput) (hook.CommissionResult, error) {
+			return model.Hook(in)
+		})}, nil
+	})
+	l.RegisterFactory("affcore.postback-format", format.Version, func(hosts.Installation) (inproc.Plugin, error) {
+		return inproc.Plugin{abi.HookPostbackFormat: inproc.Typed(func(_ context.Context, _ hosts.Installation, in hook.PostbackInput) (hook.HTTPRequest, error) {
+			return format.Hook(in)
 		})}, nil
 	})
 	return l

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/affcore/affcore/core"
@@ -88,31 +87,9 @@ func (firstPartyModels) Validate(_ context.Context, _ core.TenantID, name string
 }
 
 func (firstPartyModels) Decide(_ context.Context, _ core.TenantID, in commission.Input) (commission.Output, error) {
-	out, err := model.Decide(modelInput(in))
+	out, err := model.Hook(hookCommissionInput(in))
 	if err != nil {
 		return commission.Output{}, err
 	}
-	res := commission.Output{Amounts: make([]commission.Amount, 0, len(out.Amounts))}
-	for _, a := range out.Amounts {
-		amt, err := decideAmount(a.Kind, a.Amount, a.Currency, a.Memo)
-		if err != nil {
-			return commission.Output{}, fmt.Errorf("model: %w", err)
-		}
-		res.Amounts = append(res.Amounts, amt)
-	}
-	return res, nil
-}
-
-func modelInput(in commission.Input) model.Input {
-	h := in.History
-	out := model.Input{Trigger: string(in.Trigger), Terms: model.Terms{Model: in.Terms.Model, Params: in.Terms.Params},
-		History: model.History{PeriodStart: h.PeriodStart, PeriodEnd: h.PeriodEnd, Currency: string(h.Currency),
-			ApprovedCount: h.ApprovedCount, ApprovedRevenue: h.ApprovedRevenue.String(), Commission: h.Commission.String(),
-			Carryover: h.Carryover.String(), NegativeCarryover: h.NegativeCarryover}}
-	if c := in.Conversion; c != nil {
-		out.Conversion = &model.Conversion{ID: c.ID, Event: c.Event, Status: c.Status, PrevStatus: c.PrevStatus,
-			Revenue: c.Revenue.String(), Currency: string(c.Currency), OfferID: c.OfferID, CampaignID: c.CampaignID,
-			PartnerID: c.PartnerID, OccurredAt: c.OccurredAt, Test: c.Test}
-	}
-	return out
+	return commissionOutput(out)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/affcore/affcore/core/postback"
 	"github.com/affcore/affcore/core/postgres"
 	"github.com/affcore/affcore/core/secret"
+	"github.com/affcore/affcore/hosts"
 )
 
 // postbacks is the outgoing postbacks area: the service behind its API
@@ -21,17 +22,17 @@ type postbacks struct {
 }
 
 // startPostbacks wires the outgoing postbacks: PostgreSQL store, secrets
-// sealed with the master key, the default postback-format plugin in
-// process, the outbound HTTP client, and the planner, worker pool and retry
+// sealed with the master key, the postback-format hook (a tenant's plugin,
+// else the default format in process), the outbound HTTP client, and the planner, worker pool and retry
 // scheduler on the bus. The workers stop when ctx is done or stop is called.
-func startPostbacks(ctx context.Context, cfg Config, in *infra, box *secret.Box, reg *prometheus.Registry, log *slog.Logger) (*postbacks, error) {
+func startPostbacks(ctx context.Context, cfg Config, in *infra, box *secret.Box, hooks *hosts.Hooks, reg *prometheus.Registry, log *slog.Logger) (*postbacks, error) {
 	log = log.With("component", "postbacks")
 	store := postgres.NewPostbackStore(in.db)
 	secrets := postback.NewSecrets(store, box)
 	policy := postback.Policy{Schedule: cfg.PostbackRetrySchedule, GiveUpAfter: cfg.PostbackGiveUpAfter, Jitter: 0.2}
 	client := outbound.NewClient(outbound.Config{AllowPrivate: cfg.AllowPrivateOutbound, Timeout: cfg.PostbackTimeout,
 		MaxConnsPerHost: cfg.PostbackConcurrency, UserAgent: "postback-sender/1.0"})
-	sender := delivery.NewSender(client, postbackFormat{}, secrets, cfg.PostbackTimeout)
+	sender := delivery.NewSender(client, postbackFormat{hooks: hooks}, secrets, cfg.PostbackTimeout)
 	svc := postback.NewService(postback.Deps{
 		Store: store, Secrets: secrets, Templates: postbackFormat{}, Sender: sender, Policy: policy, Log: log,
 		Hosts: func(ctx context.Context, host string) error {

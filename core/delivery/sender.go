@@ -27,12 +27,19 @@ type Request struct {
 
 // FormatInput is what a postback-format plugin gets for one attempt.
 type FormatInput struct {
+	// Tenant owns the receiver; its postback-format plugin, if any, formats.
+	Tenant              core.TenantID
 	URL, Method, Format string
 	Values              map[string]string
 	IdempotencyID       string
 	Secret              []byte // nil: unsigned
 	Timestamp           int64  // Unix seconds, signed with the request
 }
+
+// ErrFormatLater is matched (errors.Is) by a Formatter error that may pass
+// later (a plugin timing out or restarting): the attempt is then retried on
+// the schedule instead of failing for good.
+var ErrFormatLater = errors.New("the postback formatter is unavailable for now")
 
 // Formatter is the postback-format hook: it turns one attempt into the HTTP
 // request to send. The default is plugins/postback/format, wired in the
@@ -79,7 +86,7 @@ func (s *Sender) Send(ctx context.Context, job event.OutgoingPostback) postback.
 	req, err := s.build(ctx, job, start)
 	if err != nil {
 		a.Error = "cannot build the request: " + err.Error()
-		return postback.Sent{Attempt: a, Reason: a.Error}
+		return postback.Sent{Attempt: a, Reason: a.Error, Retryable: errors.Is(err, ErrFormatLater)}
 	}
 	a.Method, a.URL = req.Method, postback.RedactURL(req.URL.String())
 	res, err := s.client.Do(req)
@@ -101,7 +108,7 @@ func (s *Sender) Send(ctx context.Context, job event.OutgoingPostback) postback.
 
 // build formats the job and makes the *http.Request.
 func (s *Sender) build(ctx context.Context, job event.OutgoingPostback, now time.Time) (*http.Request, error) {
-	in := FormatInput{URL: job.URL, Method: job.Method, Format: job.Format, Values: job.Values,
+	in := FormatInput{Tenant: job.TenantID, URL: job.URL, Method: job.Method, Format: job.Format, Values: job.Values,
 		IdempotencyID: job.DeliveryID, Timestamp: now.Unix()}
 	if job.Sign {
 		partner := ""

@@ -101,6 +101,9 @@ const (
 	fSpend           = 92
 	fNextCursor      = 93
 	fNegCarryover    = 94
+	fFormat          = 95
+	fTimestamp       = 96
+	fMacros          = 97
 )
 
 // fieldNames is indexed by field number.
@@ -199,6 +202,9 @@ var fieldNames = [...]string{
 	fSpend:           "spend",
 	fNextCursor:      "next_cursor",
 	fNegCarryover:    "negative_carryover",
+	fFormat:          "format",
+	fTimestamp:       "timestamp",
+	fMacros:          "macros",
 }
 
 // FieldName returns the name of a field number ("" when unknown).

@@ -16,6 +16,9 @@ type PostbackInput struct {
 	SchemaVersion int
 	Event         PostbackEvent
 	Settings      PostbackSettings
+	// Timestamp (Unix seconds) is the moment of this attempt: a signature
+	// covers it so receivers can refuse replays. Fresh on every retry.
+	Timestamp int64
 }
 
 // PostbackEvent carries every conversion field a postback may use.
@@ -46,6 +49,10 @@ type PostbackEvent struct {
 	Test           bool
 	ClickedAt      time.Time
 	OccurredAt     time.Time
+	// Macros are the values of every macro the receiver's template may use
+	// ({click_id}, {payout}, {sub1}, ...), by name, sorted: the fields above
+	// as the receiver sees them, plus idempotency_id, timestamp and test.
+	Macros []Header
 }
 
 // PostbackSettings are the partner's postback settings.
@@ -55,24 +62,30 @@ type PostbackSettings struct {
 	BodyTemplate string // for POST
 	Secret       string // for an HMAC signature header; empty = unsigned
 	Headers      []Header
+	// Format is the receiver's choice of body: "url" (the default: the macro
+	// URL, and a form body on POST) or "json" (a JSON object on POST).
+	Format string
 }
 
 // AppendMsg implements Encoder.
 func (p PostbackInput) AppendMsg(b []byte) []byte {
-	b = wire.AppendMapHeader(b, 3)
+	b = wire.AppendMapHeader(b, 4)
 	b = kint(b, fSchemaVersion, version(p.SchemaVersion, PostbackFormatVersion))
 	b = p.Event.appendMsg(wire.AppendInt(b, fEvent))
+	b = kint(b, fTimestamp, p.Timestamp)
 	s := p.Settings
-	b = wire.AppendMapHeader(wire.AppendInt(b, fSettings), 5)
+	b = wire.AppendMapHeader(wire.AppendInt(b, fSettings), 6)
 	b = kstr(b, fURLTemplate, s.URLTemplate)
 	b = kstr(b, fMethod, s.Method)
 	b = kstr(b, fBodyTemplate, s.BodyTemplate)
 	b = kstr(b, fSecret, s.Secret)
+	b = kstr(b, fFormat, s.Format)
 	return appendHeaders(wire.AppendInt(b, fHeaders), s.Headers)
 }
 
 func (e PostbackEvent) appendMsg(b []byte) []byte {
-	b = wire.AppendMapHeader(b, 22)
+	b = wire.AppendMapHeader(b, 23)
+	b = appendHeaders(wire.AppendInt(b, fMacros), e.Macros)
 	b = kstr(b, fName, e.Name)
 	b = kstr(b, fIdempotencyID, e.IdempotencyID)
 	b = kstr(b, fConversionID, e.ConversionID)
@@ -108,6 +121,8 @@ func (p *PostbackInput) UnmarshalMsg(b []byte) error {
 			p.Event.read(r)
 		case fSettings:
 			p.Settings.read(r)
+		case fTimestamp:
+			p.Timestamp = r.Int()
 		default:
 			r.Skip()
 		}
@@ -128,6 +143,8 @@ func (s *PostbackSettings) read(r *wire.Reader) {
 			s.Secret = r.String()
 		case fHeaders:
 			s.Headers = readHeaders(r)
+		case fFormat:
+			s.Format = r.String()
 		default:
 			r.Skip()
 		}
@@ -145,6 +162,8 @@ func (e *PostbackEvent) read(r *wire.Reader) {
 			e.ClickedAt = fromMs(r.Int())
 		case fOccurredAt:
 			e.OccurredAt = fromMs(r.Int())
+		case fMacros:
+			e.Macros = readHeaders(r)
 		default:
 			if p := e.stringField(k); p != nil {
 				*p = r.String()

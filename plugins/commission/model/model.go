@@ -1,9 +1,9 @@
 // Package model holds affcore's first-party commission models: CPA, CPL,
 // RevShare, Hybrid and Tiered, threshold bonuses, and the negative-carryover
 // rule at period close. It is plain standard-library Go behind the
-// commission hook contract (the same names the plugin platform uses), so the
-// same code runs in process today and as the first-party WASM plugin once an
-// export shim wraps Decide and Validate.
+// commission hook contract (Hook, in hook.go), so the same code runs in
+// process and as the first-party affcore.commission WebAssembly plugin
+// (plugins/commission).
 //
 // Amounts travel as decimal strings with at most eight fractional digits;
 // the models compute exactly (integer units of 10^-8, math/big for

@@ -6,7 +6,8 @@
 // signature header with a timestamp so receivers can reject forgeries and
 // replays.
 //
-// The package imports only the standard library, so the same code runs
+// The package imports only the standard library (and the PDK's hook
+// contract, itself standard-library only), so the same code runs
 // in-process and as the default WebAssembly postback-format plugin (a thin
 // export shim adapts it to the plugin ABI). It never sends anything: the
 // host sends the request it returns.
@@ -54,6 +55,9 @@ type Input struct {
 	// Values are the macro values by name (click_id, payout, ...). Missing
 	// macros expand to the empty string.
 	Values map[string]string `json:"values"`
+	// BodyValues, when set, are what a POST body carries instead of Values
+	// (a plugin that renames or picks fields for its receiver).
+	BodyValues map[string]string `json:"body_values,omitempty"`
 	// IdempotencyID is stable across retries of one logical delivery.
 	IdempotencyID string `json:"idempotency_id"`
 	// Secret signs the request when not empty.
@@ -83,18 +87,25 @@ func Format(in Input) (Request, error) {
 	if err := checkShape(s); err != nil {
 		return Request{}, err
 	}
+	if err := checkParsed(s.URL); err != nil { // never a macro in the scheme or host
+		return Request{}, err
+	}
 	u, err := Expand(s.URL, in.Values)
 	if err != nil {
 		return Request{}, err
 	}
 	req := Request{Method: s.Method, URL: u}
 	req.Headers = append(req.Headers, Header{IdempotencyHeader, in.IdempotencyID})
+	body := in.Values
+	if in.BodyValues != nil {
+		body = in.BodyValues
+	}
 	switch {
 	case s.Format == FormatJSON:
-		req.Body = appendJSONObject(nil, in.Values)
+		req.Body = appendJSONObject(nil, body)
 		req.Headers = append(req.Headers, Header{"Content-Type", "application/json"})
 	case s.Method == "POST":
-		req.Body = []byte(formBody(in.Values))
+		req.Body = []byte(formBody(body))
 		req.Headers = append(req.Headers, Header{"Content-Type", "application/x-www-form-urlencoded"})
 	}
 	if len(in.Secret) > 0 {
