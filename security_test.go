@@ -157,7 +157,9 @@ func seedMoney(ta *testApp, owner, partnerID string, f *tenantFixture, add func(
 	add("/api/v1/payout-batches", batch.ID)
 	f.ids["/api/v1/commission-periods"] = now.Format("2006-01")
 	f.global["/api/v1/commission-periods"] = true
-	f.markers = append(f.markers, "7.77", "cnv_seed_a")
+	// The amount as a JSON string, quotes included: bare "7.77" also occurs
+	// inside timestamps such as 19:52:27.770393.
+	f.markers = append(f.markers, `"7.77"`, "cnv_seed_a")
 }
 
 // login logs a partner of tenant in and returns its token.
