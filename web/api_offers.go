@@ -1,11 +1,10 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/catalog"
@@ -18,17 +17,15 @@ func (s *Server) unavailable(what string) http.HandlerFunc {
 	}
 }
 
-// jsonDecimal accepts a decimal as a JSON string ("10.50") or number (10.5).
-type jsonDecimal struct {
-	core.Decimal
-	field string
-}
+// payoutDecimal is the offer's payout: a decimal as a JSON string ("10.50")
+// or number (10.5).
+type payoutDecimal struct{ core.Decimal }
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
+func (d *payoutDecimal) UnmarshalJSON(b []byte) error {
 	v, err := core.ParseDecimal(strings.Trim(string(b), `"`))
 	if err != nil {
-		return core.Invalid(d.field, "must be a decimal number such as \"10.50\"")
+		return core.Invalid("payout", "must be a decimal number such as \"10.50\"")
 	}
 	d.Decimal = v
 	return nil
@@ -36,15 +33,15 @@ func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
 
 // offerRequest is the body of POST and PUT /api/v1/offers.
 type offerRequest struct {
-	Name        string      `json:"name"`
-	URL         string      `json:"url"`
-	Status      string      `json:"status"`
-	Payout      jsonDecimal `json:"payout"`
-	Currency    string      `json:"currency"`
-	Countries   []string    `json:"countries"`
-	DailyCap    int         `json:"daily_cap"`
-	TotalCap    int         `json:"total_cap"`
-	FallbackURL string      `json:"fallback_url"`
+	Name        string        `json:"name"`
+	URL         string        `json:"url"`
+	Status      string        `json:"status"`
+	Payout      payoutDecimal `json:"payout"`
+	Currency    string        `json:"currency"`
+	Countries   []string      `json:"countries"`
+	DailyCap    int           `json:"daily_cap"`
+	TotalCap    int           `json:"total_cap"`
+	FallbackURL string        `json:"fallback_url"`
 }
 
 func (q offerRequest) offer(id string) catalog.Offer {
@@ -53,24 +50,12 @@ func (q offerRequest) offer(id string) catalog.Offer {
 		FallbackURL: q.FallbackURL}
 }
 
-func decodeOffer(w http.ResponseWriter, r *http.Request) (offerRequest, error) {
-	q := offerRequest{Payout: jsonDecimal{field: "payout"}}
-	return q, decode(w, r, &q)
-}
-
 // handleOfferList serves GET /api/v1/offers.
 func (s *Server) handleOfferList(c *catalog.Service) http.HandlerFunc {
 	if c == nil {
 		return s.unavailable("the catalogue")
 	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		offers, err := c.Offers(r.Context(), principal(r).TenantID)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, list[catalog.Offer]{Items: offers})
-	}
+	return serveList(s, c.Offers)
 }
 
 // handleOfferCreate serves POST /api/v1/offers.
@@ -78,19 +63,9 @@ func (s *Server) handleOfferCreate(c *catalog.Service) http.HandlerFunc {
 	if c == nil {
 		return s.unavailable("the catalogue")
 	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		q, err := decodeOffer(w, r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		o, err := c.CreateOffer(r.Context(), principal(r).TenantID, q.offer(""))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusCreated, o)
-	}
+	return serveWrite(s, http.StatusCreated, func(ctx context.Context, t core.TenantID, _ string, q offerRequest) (catalog.Offer, error) {
+		return c.CreateOffer(ctx, t, q.offer(""))
+	})
 }
 
 // handleOfferGet serves GET /api/v1/offers/{id}.
@@ -98,14 +73,7 @@ func (s *Server) handleOfferGet(c *catalog.Service) http.HandlerFunc {
 	if c == nil {
 		return s.unavailable("the catalogue")
 	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		o, err := c.Offer(r.Context(), principal(r).TenantID, chi.URLParam(r, "id"))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, o)
-	}
+	return serveGet(s, c.Offer)
 }
 
 // handleOfferUpdate serves PUT /api/v1/offers/{id}: the body replaces the offer.
@@ -113,19 +81,9 @@ func (s *Server) handleOfferUpdate(c *catalog.Service) http.HandlerFunc {
 	if c == nil {
 		return s.unavailable("the catalogue")
 	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		q, err := decodeOffer(w, r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		o, err := c.UpdateOffer(r.Context(), principal(r).TenantID, q.offer(chi.URLParam(r, "id")))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, o)
-	}
+	return serveWrite(s, http.StatusOK, func(ctx context.Context, t core.TenantID, id string, q offerRequest) (catalog.Offer, error) {
+		return c.UpdateOffer(ctx, t, q.offer(id))
+	})
 }
 
 // handleOfferDelete serves DELETE /api/v1/offers/{id}: the offer is archived.
@@ -133,18 +91,18 @@ func (s *Server) handleOfferDelete(c *catalog.Service) http.HandlerFunc {
 	if c == nil {
 		return s.unavailable("the catalogue")
 	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := c.DeleteOffer(r.Context(), principal(r).TenantID, chi.URLParam(r, "id")); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}
+	return serveDelete(s, c.DeleteOffer)
 }
 
 // grantsRequest is the body of PUT /api/v1/partners/{id}/offers.
 type grantsRequest struct {
 	OfferIDs []string `json:"offer_ids"`
+}
+
+// grantsView is the answer of PUT /api/v1/partners/{id}/offers.
+type grantsView struct {
+	PartnerID string   `json:"partner_id"`
+	OfferIDs  []string `json:"offer_ids"`
 }
 
 // handleGrantsPut serves PUT /api/v1/partners/{id}/offers: the offers the
@@ -153,24 +111,13 @@ func (s *Server) handleGrantsPut(c *catalog.Service) http.HandlerFunc {
 	if c == nil {
 		return s.unavailable("the catalogue")
 	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		var q grantsRequest
-		if err := decode(w, r, &q); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return serveWrite(s, http.StatusOK, func(ctx context.Context, t core.TenantID, id string, q grantsRequest) (grantsView, error) {
 		if q.OfferIDs == nil {
-			s.writeError(w, r, core.Invalid("offer_ids", "is required (an empty list revokes every offer)"))
-			return
+			return grantsView{}, core.Invalid("offer_ids", "is required (an empty list revokes every offer)")
 		}
-		id := chi.URLParam(r, "id")
-		ids, err := c.SetGrants(r.Context(), principal(r).TenantID, id, q.OfferIDs)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, map[string]any{"partner_id": id, "offer_ids": ids})
-	}
+		ids, err := c.SetGrants(ctx, t, id, q.OfferIDs)
+		return grantsView{PartnerID: id, OfferIDs: ids}, err
+	})
 }
 
-var _ json.Unmarshaler = (*jsonDecimal)(nil)
+var _ json.Unmarshaler = (*payoutDecimal)(nil)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -20,14 +21,9 @@ type settingsRequest struct {
 
 // handlePayoutSettingsGet serves GET /api/v1/payout-settings.
 func handlePayoutSettingsGet(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
-		st, err := pay.Settings(r.Context(), principal(r).TenantID)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, st)
-	})
+	return needs(pay != nil, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (payout.Settings, error) {
+		return pay.Settings(r.Context(), principal(r).TenantID)
+	}))
 }
 
 // handlePayoutSettingsPut serves PUT /api/v1/payout-settings: hold period,
@@ -114,39 +110,24 @@ func handlePartnerSettingsPut(s *Server, pay *payout.Service) http.HandlerFunc {
 // handleMethodGet serves GET /api/v1/partners/{id}/payout-method and GET
 // /api/v1/me/payout-method.
 func handleMethodGet(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
+	return needs(pay != nil, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (payout.Method, error) {
 		p := principal(r)
 		partner := chi.URLParam(r, "id")
 		if p.IsPartner() {
 			partner = p.PartnerID
 		}
-		m, err := pay.GetMethod(r.Context(), p.TenantID, partner)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, m)
-	})
+		return pay.GetMethod(r.Context(), p.TenantID, partner)
+	}))
 }
 
 // handleMethodPut serves PUT /api/v1/me/payout-method: the partner sets
 // where it is paid (crypto address + network + memo/tag, bank or manual
 // details), validated per network.
 func handleMethodPut(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
-		var m payout.Method
-		if err := decode(w, r, &m); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return needs(pay != nil, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, m payout.Method) (payout.Method, error) {
 		p := principal(r)
-		m, err := pay.SetMethod(r.Context(), p.TenantID, p.PartnerID, m, payout.Actor(s.actor(r)))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, m)
-	})
+		return pay.SetMethod(r.Context(), p.TenantID, p.PartnerID, m, payout.Actor(s.actor(r)))
+	}))
 }
 
 // batchRequest is the body of POST /api/v1/payout-batches.
@@ -176,40 +157,25 @@ func handleBatchCreate(s *Server, pay *payout.Service) http.HandlerFunc {
 
 // handleBatchList serves GET /api/v1/payout-batches.
 func handleBatchList(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
-		bs, err := pay.Batches(r.Context(), principal(r).TenantID)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return needs(pay != nil, serveList(s, func(ctx context.Context, t core.TenantID) ([]payout.Batch, error) {
+		bs, err := pay.Batches(ctx, t)
 		if bs == nil {
 			bs = []payout.Batch{}
 		}
-		respond(w, http.StatusOK, list[payout.Batch]{Items: bs})
-	})
+		return bs, err
+	}))
 }
 
 // handleBatchGet serves GET /api/v1/payout-batches/{id}.
 func handleBatchGet(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
-		b, err := pay.Batch(r.Context(), principal(r).TenantID, chi.URLParam(r, "id"))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, b)
-	})
+	return needs(pay != nil, serveGet(s, pay.Batch))
 }
 
 // handleBatchApprove serves POST /api/v1/payout-batches/{id}/approve:
 // approves every payout of the batch still awaiting approval.
 func handleBatchApprove(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
+	return needs(pay != nil, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (list[payout.Payout], error) {
 		ps, err := pay.ApproveBatch(r.Context(), principal(r).TenantID, chi.URLParam(r, "id"), payout.Actor(s.actor(r)))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, list[payout.Payout]{Items: ps})
-	})
+		return list[payout.Payout]{Items: ps}, err
+	}))
 }

@@ -93,18 +93,14 @@ func handlePayoutCreate(s *Server, pay *payout.Service) http.HandlerFunc {
 // /api/v1/me/payouts/{id}: a payout and its status history. A partner sees
 // only its own (others answer 404).
 func handlePayoutGet(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
+	return needs(pay != nil, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (payoutView, error) {
 		p := principal(r)
 		po, hist, err := pay.Get(r.Context(), p.TenantID, chi.URLParam(r, "id"))
 		if err == nil && p.IsPartner() && po.PartnerID != p.PartnerID {
 			err = core.Errorf(core.KindNotFound, "payout not found")
 		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, payoutView{Payout: po, History: hist})
-	})
+		return payoutView{Payout: po, History: hist}, err
+	}))
 }
 
 // handlePayoutCancel serves POST /api/v1/payouts/{id}/cancel and POST
@@ -112,33 +108,23 @@ func handlePayoutGet(s *Server, pay *payout.Service) http.HandlerFunc {
 // may withdraw its own request while it awaits approval; the team may also
 // cancel an approved payout that was not sent.
 func handlePayoutCancel(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
+	return needs(pay != nil, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (payout.Payout, error) {
 		p := principal(r)
 		only := ""
 		if p.IsPartner() {
 			only = p.PartnerID
 		}
-		po, err := pay.Cancel(r.Context(), p.TenantID, chi.URLParam(r, "id"), only, payout.Actor(s.actor(r)))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, po)
-	})
+		return pay.Cancel(r.Context(), p.TenantID, chi.URLParam(r, "id"), only, payout.Actor(s.actor(r)))
+	}))
 }
 
 // handlePayoutApprove serves POST /api/v1/payouts/{id}/approve: finance
 // approves a requested payout, which is then handed to its rail (the
 // manual rail leaves it "sending", awaiting mark-paid).
 func handlePayoutApprove(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
-		po, err := pay.Approve(r.Context(), principal(r).TenantID, chi.URLParam(r, "id"), payout.Actor(s.actor(r)))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, po)
-	})
+	return needs(pay != nil, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (payout.Payout, error) {
+		return pay.Approve(r.Context(), principal(r).TenantID, chi.URLParam(r, "id"), payout.Actor(s.actor(r)))
+	}))
 }
 
 // confirmRequest is the body of mark-paid and mark-failed.
@@ -150,35 +136,15 @@ type confirmRequest struct {
 // handlePayoutMarkPaid serves POST /api/v1/payouts/{id}/mark-paid: finance
 // confirms a manual-rail payout with the transfer's reference.
 func handlePayoutMarkPaid(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
-		var req confirmRequest
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		po, err := pay.MarkPaid(r.Context(), principal(r).TenantID, chi.URLParam(r, "id"), req.Reference, payout.Actor(s.actor(r)))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, po)
-	})
+	return needs(pay != nil, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req confirmRequest) (payout.Payout, error) {
+		return pay.MarkPaid(r.Context(), principal(r).TenantID, chi.URLParam(r, "id"), req.Reference, payout.Actor(s.actor(r)))
+	}))
 }
 
 // handlePayoutMarkFailed serves POST /api/v1/payouts/{id}/mark-failed: the
 // manual payout could not be made; its money returns to available.
 func handlePayoutMarkFailed(s *Server, pay *payout.Service) http.HandlerFunc {
-	return needs(pay != nil, func(w http.ResponseWriter, r *http.Request) {
-		var req confirmRequest
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		po, err := pay.MarkFailed(r.Context(), principal(r).TenantID, chi.URLParam(r, "id"), req.Reason, payout.Actor(s.actor(r)))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, po)
-	})
+	return needs(pay != nil, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req confirmRequest) (payout.Payout, error) {
+		return pay.MarkFailed(r.Context(), principal(r).TenantID, chi.URLParam(r, "id"), req.Reason, payout.Actor(s.actor(r)))
+	}))
 }
