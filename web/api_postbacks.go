@@ -87,152 +87,115 @@ func (s *Server) postbacksReady(svc *postback.Service, h http.HandlerFunc) http.
 
 // handleMyPostbackGet serves GET /api/v1/me/postback: the partner's global postback.
 func (s *Server) handleMyPostbackGet(svc *postback.Service) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
+	return s.postbacksReady(svc, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (postbackView, error) {
 		p := principal(r)
 		e, err := svc.Global(r.Context(), p.TenantID, p.PartnerID)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return postbackView{}, err
 		}
 		has, err := svc.HasSecret(r.Context(), p.TenantID, postback.PartnerOwner(p.PartnerID))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, newPostbackView(e, has))
-	})
+		return newPostbackView(e, has), err
+	}))
 }
 
 // handleMyPostbackPut serves PUT /api/v1/me/postback: create or replace the
 // partner's global postback.
 func (s *Server) handleMyPostbackPut(svc *postback.Service) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
-		var req postbackRequest
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return s.postbacksReady(svc, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req postbackRequest) (postbackView, error) {
 		p := principal(r)
 		saved, err := svc.PutGlobal(r.Context(), p.TenantID, p.PartnerID, req.input())
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, savedView(saved))
-	})
+		return savedView(saved), err
+	}))
 }
 
 // handleMyPostbackDelete serves DELETE /api/v1/me/postback.
 func (s *Server) handleMyPostbackDelete(svc *postback.Service) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
+	return s.postbacksReady(svc, serveJSON(s, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request, _ none) (none, error) {
 		p := principal(r)
-		if err := svc.DeleteGlobal(r.Context(), p.TenantID, p.PartnerID); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
+		return none{}, svc.DeleteGlobal(r.Context(), p.TenantID, p.PartnerID)
+	}))
 }
 
 // handlePostbackList serves GET /api/v1/me/postbacks (the partner's
 // overrides and global) and GET /api/v1/webhooks.
 func (s *Server) handlePostbackList(svc *postback.Service, owner ownerOf) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
-		p := principal(r)
-		o := owner(r)
-		eps, err := svc.Endpoints(r.Context(), p.TenantID, o)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
+	return s.postbacksReady(svc, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (list[postbackView], error) {
+		return endpointViews(r, svc, owner(r), false)
+	}))
+}
+
+// handlePartnerPostbacks serves GET /api/v1/partners/{id}/postbacks: a
+// partner's postback settings as the advertiser sees them (receiver tokens
+// in the URLs redacted).
+func (s *Server) handlePartnerPostbacks(svc *postback.Service) http.HandlerFunc {
+	return s.postbacksReady(svc, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (list[postbackView], error) {
+		return endpointViews(r, svc, partnerInPath(r), true)
+	}))
+}
+
+// endpointViews lists the owner's postback endpoints, their URLs redacted
+// when the caller is not their owner.
+func endpointViews(r *http.Request, svc *postback.Service, o postback.Owner, redact bool) (list[postbackView], error) {
+	tenant := principal(r).TenantID
+	eps, err := svc.Endpoints(r.Context(), tenant, o)
+	if err != nil {
+		return list[postbackView]{}, err
+	}
+	has, err := svc.HasSecret(r.Context(), tenant, o)
+	out := list[postbackView]{Items: make([]postbackView, 0, len(eps))}
+	for _, e := range eps {
+		if redact {
+			e.URL = postback.RedactURL(e.URL)
 		}
-		has, err := svc.HasSecret(r.Context(), p.TenantID, o)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := list[postbackView]{Items: make([]postbackView, 0, len(eps))}
-		for _, e := range eps {
-			out.Items = append(out.Items, newPostbackView(e, has))
-		}
-		respond(w, http.StatusOK, out)
-	})
+		out.Items = append(out.Items, newPostbackView(e, has))
+	}
+	return out, err
 }
 
 // handlePostbackCreate serves POST /api/v1/me/postbacks (a per-offer
 // override) and POST /api/v1/webhooks.
 func (s *Server) handlePostbackCreate(svc *postback.Service, owner ownerOf) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
-		var req postbackRequest
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return s.postbacksReady(svc, serveJSON(s, http.StatusCreated, func(_ http.ResponseWriter, r *http.Request, req postbackRequest) (postbackView, error) {
 		saved, err := svc.Create(r.Context(), principal(r).TenantID, owner(r), req.input())
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusCreated, savedView(saved))
-	})
+		return savedView(saved), err
+	}))
 }
 
 // handlePostbackGet serves GET /api/v1/me/postbacks/{id} and GET /api/v1/webhooks/{id}.
 func (s *Server) handlePostbackGet(svc *postback.Service, owner ownerOf) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
+	return s.postbacksReady(svc, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, _ none) (postbackView, error) {
 		p, o := principal(r), owner(r)
 		e, err := svc.Endpoint(r.Context(), p.TenantID, o, chi.URLParam(r, "id"))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return postbackView{}, err
 		}
 		has, err := svc.HasSecret(r.Context(), p.TenantID, o)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, newPostbackView(e, has))
-	})
+		return newPostbackView(e, has), err
+	}))
 }
 
 // handlePostbackPut serves PUT /api/v1/me/postbacks/{id} and PUT /api/v1/webhooks/{id}.
 func (s *Server) handlePostbackPut(svc *postback.Service, owner ownerOf) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
-		var req postbackRequest
-		if err := decode(w, r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return s.postbacksReady(svc, serveJSON(s, http.StatusOK, func(_ http.ResponseWriter, r *http.Request, req postbackRequest) (postbackView, error) {
 		saved, err := svc.Update(r.Context(), principal(r).TenantID, owner(r), chi.URLParam(r, "id"), req.input())
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusOK, savedView(saved))
-	})
+		return savedView(saved), err
+	}))
 }
 
 // handlePostbackDelete serves DELETE /api/v1/me/postbacks/{id} and DELETE /api/v1/webhooks/{id}.
 func (s *Server) handlePostbackDelete(svc *postback.Service, owner ownerOf) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
-		if err := svc.Delete(r.Context(), principal(r).TenantID, owner(r), chi.URLParam(r, "id")); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
+	return s.postbacksReady(svc, serveJSON(s, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request, _ none) (none, error) {
+		return none{}, svc.Delete(r.Context(), principal(r).TenantID, owner(r), chi.URLParam(r, "id"))
+	}))
 }
 
 // handlePostbackSecret serves POST /api/v1/me/postback/secret and POST
 // /api/v1/webhooks/secret: a new signing secret, shown once.
 func (s *Server) handlePostbackSecret(svc *postback.Service, owner ownerOf) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
+	return s.postbacksReady(svc, serveJSON(s, http.StatusCreated, func(_ http.ResponseWriter, r *http.Request, _ none) (secretView, error) {
 		sec, err := svc.RotateSecret(r.Context(), principal(r).TenantID, owner(r))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		respond(w, http.StatusCreated, secretView{Secret: sec})
-	})
+		return secretView{Secret: sec}, err
+	}))
 }
 
 // handlePostbackTest serves POST /api/v1/me/postback/test, POST
@@ -258,31 +221,6 @@ func (s *Server) handlePostbackTest(svc *postback.Service, owner ownerOf, endpoi
 			return
 		}
 		respond(w, http.StatusOK, newDeliveryView(d, attempts))
-	})
-}
-
-// handlePartnerPostbacks serves GET /api/v1/partners/{id}/postbacks: a
-// partner's postback settings as the advertiser sees them (receiver tokens
-// in the URLs redacted).
-func (s *Server) handlePartnerPostbacks(svc *postback.Service) http.HandlerFunc {
-	return s.postbacksReady(svc, func(w http.ResponseWriter, r *http.Request) {
-		p, o := principal(r), postback.PartnerOwner(chi.URLParam(r, "id"))
-		eps, err := svc.Endpoints(r.Context(), p.TenantID, o)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		has, err := svc.HasSecret(r.Context(), p.TenantID, o)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := list[postbackView]{Items: make([]postbackView, 0, len(eps))}
-		for _, e := range eps {
-			e.URL = postback.RedactURL(e.URL)
-			out.Items = append(out.Items, newPostbackView(e, has))
-		}
-		respond(w, http.StatusOK, out)
 	})
 }
 
