@@ -12,6 +12,12 @@ import { Portal } from './portal.js';
 // SECTIONS are the signed-in partner's pages, relative to /p/{slug}.
 const SECTIONS = [
 	{ path: '', label: 'portal.home', page: lazy(() => import('./pages/home.js')) },
+	{ path: '/offers', label: 'portal.nav.offers', page: lazy(() => import('./pages/offers.js')) },
+	{ path: '/links', label: 'portal.nav.links', page: lazy(() => import('./pages/links.js')) },
+	{ path: '/stats', label: 'portal.nav.stats', page: lazy(() => import('./pages/stats.js')) },
+	{ path: '/balance', label: 'portal.nav.balance', page: lazy(() => import('./pages/balance.js')) },
+	{ path: '/payout-method', label: 'portal.nav.method', page: lazy(() => import('./pages/method.js')) },
+	{ path: '/postbacks', label: 'portal.nav.postbacks', page: lazy(() => import('./pages/postbacks.js')) },
 ];
 
 // PUBLIC are the pages before sign-in.
