@@ -26,7 +26,8 @@ const portalBrand = "Rocket Partners"
 // revenue) in the stats and balances, sets a payout method (after a field
 // error), requests a payout and withdraws it, sets a postback pointing at a
 // receiver and presses the test button, which the receiver gets and the
-// delivery log shows. No page names the platform. Every page is saved as a
+// delivery log shows; makes a signing secret and a per-offer postback and
+// tests that too. No page names the platform. Every page is saved as a
 // screenshot under test-artifacts/browser.
 func TestBrowser_PartnerPortal(t *testing.T) {
 	ta := newTestApp(t)
@@ -51,6 +52,7 @@ func TestBrowser_PartnerPortal(t *testing.T) {
 	// Russian, then phone width.
 	p.choose("select[name=lang]", "ru")
 	p.waitText("Конструктор ссылок")
+	p.waitText("Постбэк для всех офферов") // the page too, not only the navigation
 	p.shot("postbacks-ru")
 	assertDictionariesMatch(t, p)
 	p.choose("select[name=lang]", "en")
@@ -291,16 +293,18 @@ func portalBalance(t *testing.T, p *tab) {
 }
 
 // portalPostback points the global postback at a receiver, presses the test
-// button and finds the delivery in the log.
+// button and finds the delivery in the log; then makes a signing secret and
+// a per-offer postback, and tests that too.
 func portalPostback(t *testing.T, p *tab) {
 	t.Helper()
 	type hit struct {
+		path  string
 		query url.Values
 		ua    string
 	}
 	got := make(chan hit, 4)
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got <- hit{r.URL.Query(), r.UserAgent()}
+		got <- hit{r.URL.Path, r.URL.Query(), r.UserAgent()}
 		_, _ = w.Write([]byte("ok"))
 	}))
 	t.Cleanup(receiver.Close)
@@ -333,8 +337,35 @@ func portalPostback(t *testing.T, p *tab) {
 	if d := eval[string](p, `document.querySelector('[data-testid=delivery-detail]').innerText`); !strings.Contains(d, receiver.URL+"/pb?cid=") || !strings.Contains(d, "ok") {
 		t.Errorf("delivery detail %q lacks the request or the answer", d)
 	}
-	assertNoPlatformName(t, p)
 	p.shot("postbacks")
+
+	// A signing secret, shown once.
+	p.click("button[name=rotate_secret]")
+	p.do("new secret", chromedp.WaitVisible(chromedp.CSS("input[name=new_secret]")))
+	if sec := eval[string](p, `document.querySelector('input[name=new_secret]').value`); len(sec) < 16 {
+		t.Errorf("new signing secret %q", sec)
+	}
+
+	// A per-offer postback replaces the global one for its offer; its own
+	// test button reaches its own URL.
+	p.click(".new-override summary")
+	p.fill(".new-override input[name=url]", receiver.URL+"/offer?cid={click_id}&o={offer_id}")
+	p.submit(".new-override input[name=url]")
+	p.waitText(receiver.URL + "/offer?cid=")
+	p.click(`td button[name=test_postback]`)
+	select {
+	case h := <-got:
+		if h.path != "/offer" || h.query.Get("o") == "" {
+			t.Errorf("override test postback %s %v; want /offer with the offer id", h.path, h.query)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the receiver never got the override's test postback")
+	}
+	p.do("log shows both", chromedp.Poll[chromedp.Void](
+		`[...document.querySelectorAll('td')].filter(td => td.innerText.trim() === 'Delivered').length === 2`,
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout)))
+	assertNoPlatformName(t, p)
+	p.shot("postbacks-override")
 }
 
 // assertNoPlatformName fails the test if the page's title, text or markup

@@ -5,7 +5,7 @@
 import { html, render, useState, useEffect, useContext } from '../lib/html.js';
 import { LocationProvider, Router, Route, lazy, useLocation, ErrorBoundary } from 'preact-iso';
 import { get, post, onUnauthorized } from '../lib/api.js';
-import { t, onLang } from '../lib/i18n.js';
+import { t, onLang, lang } from '../lib/i18n.js';
 import { Brand, LangSwitch, Redirect } from '../lib/ui.js';
 import { Portal } from './portal.js';
 
@@ -51,7 +51,7 @@ function App({ slug }) {
 	return html`<${Brand.Provider} value=${program.name}>
 		<${Portal.Provider} value=${{ program, base, me, reload, logout }}>
 			<${LocationProvider} scope=${base}>
-				<${Frame}><${Routes} /><//>
+				<${Frame}><${Routes} key=${lang()} /><//>
 			<//>
 		<//>
 	<//>`;
@@ -67,6 +67,8 @@ function applyTheme(p) {
 	document.title = p.name;
 }
 
+// Routes renders the current page; App keys it by language so a switch
+// re-renders every page in the new language.
 function Routes() {
 	const { me, base } = useContext(Portal);
 	const { path } = useLocation();
@@ -93,7 +95,8 @@ function Frame({ children }) {
 			${me && html`<span class="who">${me.name || me.email}</span><button class="link" onClick=${logout}>${t('nav.logout')}</button>`}
 		</header>
 		${me && SECTIONS.length > 1 && html`<nav class="portal-nav" aria-label=${t('nav.main')}>
-			${SECTIONS.map(s => html`<a href=${base + s.path} class=${path === base + s.path ? 'active' : ''}>${t(s.label)}</a>`)}</nav>`}
+			${SECTIONS.map(s => { const on = path === base + s.path || (!s.path && path === base + '/');
+				return html`<a href=${base + s.path} class=${on ? 'active' : ''} aria-current=${on ? 'page' : undefined}>${t(s.label)}</a>`; })}</nav>`}
 		<main class="portal-main">${children}</main>
 		<footer class="portal-foot">© ${year} ${program.name}</footer>
 	</div>`;

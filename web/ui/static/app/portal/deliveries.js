@@ -23,7 +23,7 @@ export function DeliveryLog() {
 		${err && html`<${Notice} kind="error">${err}<//>`}
 		<${Loaded} state=${log}>${d => html`<${Table} rows=${d.items} empty=${t('portal.log.none')} columns=${[
 			[t('portal.log.time'), x => fmtTime(x.created_at)],
-			[t('portal.log.event'), x => html`${x.event || x.conversion_status}${x.test && html` <${Badge}>${t('portal.log.test')}<//>`}`],
+			[t('portal.log.event'), x => html`${[x.event, x.conversion_status].filter(Boolean).join(' · ')}${x.test && html` <${Badge}>${t('portal.log.test')}<//>`}`],
 			[t('portal.log.offer'), x => x.offer_id || '—'],
 			[t('status'), x => html`<${Badge} kind=${statusKind[x.status] || ''}>${t('portal.log.state.' + x.status)}<//>`],
 			[t('portal.log.code'), x => x.last_status_code || x.last_error || '—'],
