@@ -36,11 +36,15 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// artifactsReset empties artifactDir once per test binary: a run keeps the
+// pages of every browser test in it and none of an earlier run's.
+var artifactsReset sync.Once
+
 // newBrowser starts headless Chromium with a fresh profile and returns the
 // browser's context; tabs come from (*browser).tab.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	_ = os.RemoveAll(artifactDir) // only this run's pages
+	artifactsReset.Do(func() { _ = os.RemoveAll(artifactDir) })
 	if err := os.MkdirAll(artifactDir, 0o755); err != nil {
 		t.Fatal(err)
 	}

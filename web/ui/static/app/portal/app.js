@@ -5,13 +5,19 @@
 import { html, render, useState, useEffect, useContext } from '../lib/html.js';
 import { LocationProvider, Router, Route, lazy, useLocation, ErrorBoundary } from 'preact-iso';
 import { get, post, onUnauthorized } from '../lib/api.js';
-import { t, onLang } from '../lib/i18n.js';
+import { t, onLang, lang } from '../lib/i18n.js';
 import { Brand, LangSwitch, Redirect } from '../lib/ui.js';
 import { Portal } from './portal.js';
 
 // SECTIONS are the signed-in partner's pages, relative to /p/{slug}.
 const SECTIONS = [
 	{ path: '', label: 'portal.home', page: lazy(() => import('./pages/home.js')) },
+	{ path: '/offers', label: 'portal.nav.offers', page: lazy(() => import('./pages/offers.js')) },
+	{ path: '/links', label: 'portal.nav.links', page: lazy(() => import('./pages/links.js')) },
+	{ path: '/stats', label: 'portal.nav.stats', page: lazy(() => import('./pages/stats.js')) },
+	{ path: '/balance', label: 'portal.nav.balance', page: lazy(() => import('./pages/balance.js')) },
+	{ path: '/payout-method', label: 'portal.nav.method', page: lazy(() => import('./pages/method.js')) },
+	{ path: '/postbacks', label: 'portal.nav.postbacks', page: lazy(() => import('./pages/postbacks.js')) },
 ];
 
 // PUBLIC are the pages before sign-in.
@@ -45,7 +51,7 @@ function App({ slug }) {
 	return html`<${Brand.Provider} value=${program.name}>
 		<${Portal.Provider} value=${{ program, base, me, reload, logout }}>
 			<${LocationProvider} scope=${base}>
-				<${Frame}><${Routes} /><//>
+				<${Frame}><${Routes} key=${lang()} /><//>
 			<//>
 		<//>
 	<//>`;
@@ -61,6 +67,8 @@ function applyTheme(p) {
 	document.title = p.name;
 }
 
+// Routes renders the current page; App keys it by language so a switch
+// re-renders every page in the new language.
 function Routes() {
 	const { me, base } = useContext(Portal);
 	const { path } = useLocation();
@@ -87,7 +95,8 @@ function Frame({ children }) {
 			${me && html`<span class="who">${me.name || me.email}</span><button class="link" onClick=${logout}>${t('nav.logout')}</button>`}
 		</header>
 		${me && SECTIONS.length > 1 && html`<nav class="portal-nav" aria-label=${t('nav.main')}>
-			${SECTIONS.map(s => html`<a href=${base + s.path} class=${path === base + s.path ? 'active' : ''}>${t(s.label)}</a>`)}</nav>`}
+			${SECTIONS.map(s => { const on = path === base + s.path || (!s.path && path === base + '/');
+				return html`<a href=${base + s.path} class=${on ? 'active' : ''} aria-current=${on ? 'page' : undefined}>${t(s.label)}</a>`; })}</nav>`}
 		<main class="portal-main">${children}</main>
 		<footer class="portal-foot">© ${year} ${program.name}</footer>
 	</div>`;
