@@ -17,7 +17,15 @@ const PRODUCT = 'affcore';
 // feature the tenant needs.
 const SECTIONS = [
 	{ path: '/app', label: 'nav.dashboard', page: lazy(() => import('./pages/dashboard.js')) },
+	{ path: '/app/offers', label: 'nav.offers', scope: 'offers:read', page: lazy(() => import('./pages/offers.js')) },
+	{ path: '/app/landings', label: 'nav.landings', scope: 'campaigns:read', page: lazy(() => import('./pages/landings.js')) },
+	{ path: '/app/sources', label: 'nav.sources', scope: 'campaigns:read', page: lazy(() => import('./pages/sources.js')) },
+	{ path: '/app/campaigns', label: 'nav.campaigns', scope: 'campaigns:read', page: lazy(() => import('./pages/campaigns.js')) },
 	{ path: '/app/partners', label: 'nav.partners', scope: 'partners:read', page: lazy(() => import('./pages/partners.js')) },
+	{ path: '/app/conversions', label: 'nav.conversions', scope: 'reports:read', page: lazy(() => import('./pages/conversions.js')) },
+	{ path: '/app/postbacks', label: 'nav.postbacks', scope: 'reports:read', page: lazy(() => import('./pages/postbacks.js')) },
+	{ path: '/app/webhooks', label: 'nav.webhooks', scope: 'settings:write', page: lazy(() => import('./pages/webhooks.js')) },
+	{ path: '/app/marketplace', label: 'nav.marketplace', scope: 'plugins:read', page: lazy(() => import('./pages/marketplace.js')) },
 	{ path: '/app/team', label: 'nav.team', scope: 'team:read', page: lazy(() => import('./pages/team.js')) },
 	{ path: '/app/api-keys', label: 'nav.apiKeys', scope: 'apikeys:manage', feature: 'api_keys', page: lazy(() => import('./pages/apikeys.js')) },
 	{ path: '/app/security', label: 'nav.security', page: lazy(() => import('./pages/security.js')) },
