@@ -377,7 +377,7 @@ func trackingJourney(t *testing.T, adv *tab) {
 
 	section(adv, "/app", "Dashboard")
 	waitFigures(adv, map[string]string{"clicks": "1", "conversions": "1", "revenue": "20.00", "payout": "0.00", "profit": "20.00"}) // a direct click: no partner earns
-	adv.waitText("Spring launch") // top campaigns
+	adv.waitText("Spring launch")                                                                                                   // top campaigns
 	adv.shot("dashboard-performance")
 
 	section(adv, "/app/conversions", "Conversions")
