@@ -51,6 +51,7 @@ func TestBrowser_AdvertiserAndPartnerJourney(t *testing.T) {
 
 	trackingJourney(t, adv)
 	installPlugin(t, adv)
+	catalogueAndMoneyPages(adv)
 
 	teammate2FA(t, ana)
 	partnerReset(t, ta, partner)
@@ -376,8 +377,9 @@ func trackingJourney(t *testing.T, adv *tab) {
 	adv.shot("postbacks-incoming")
 
 	section(adv, "/app", "Dashboard")
-	waitFigures(adv, map[string]string{"clicks": "1", "conversions": "1", "revenue": "20.00", "payout": "0.00", "profit": "20.00"}) // a direct click: no partner earns
-	adv.waitText("Spring launch")                                                                                                   // top campaigns
+	// A direct click: no partner earns, so the payout is zero.
+	waitFigures(adv, map[string]string{"clicks": "1", "conversions": "1", "revenue": "20.00", "payout": "0.00", "profit": "20.00"})
+	adv.waitText("Spring launch") // top campaigns
 	adv.shot("dashboard-performance")
 
 	section(adv, "/app/conversions", "Conversions")
@@ -542,4 +544,52 @@ func section(tb *tab, path, title string) {
 	tb.click(fmt.Sprintf(`.sidenav a[href=%q]`, path))
 	tb.do("open "+title, chromedp.Poll[chromedp.Void](fmt.Sprintf(`location.pathname === %q && document.querySelector('.content h1')?.textContent === %q`, path, title),
 		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout)))
+}
+
+// catalogueAndMoneyPages adds a landing, a traffic source, CPA terms for
+// the partner and an FX rate, and shows the balances and payouts pages.
+func catalogueAndMoneyPages(adv *tab) {
+	adv.b.t.Helper()
+	section(adv, "/app/landings", "Landings")
+	adv.click("button[name=new]")
+	adv.fill("input[name=name]", "Spring lookbook")
+	adv.fill("input[name=url]", "https://lp.example/spring?cid={click_id}")
+	adv.submit("input[name=name]")
+	adv.waitText("https://lp.example/spring?cid={click_id}")
+	adv.shot("landings")
+
+	section(adv, "/app/sources", "Traffic sources")
+	adv.click("button[name=new]")
+	adv.fill("input[name=name]", "Newsletter")
+	adv.submit("input[name=name]")
+	adv.do("source listed", chromedp.WaitNotPresent(chromedp.CSS(".editor")))
+	adv.waitText("Newsletter")
+	adv.shot("sources")
+
+	section(adv, "/app/terms", "Commission terms")
+	adv.click("button[name=new]")
+	adv.do("partner choice", chromedp.Poll[chromedp.Void](`document.querySelectorAll('select[name=partner_id] option').length > 1`,
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout)))
+	adv.choose("select[name=partner_id]", eval[string](adv, `document.querySelectorAll('select[name=partner_id] option')[1].value`))
+	adv.fill(`input[name="params.amount"]`, "-1")
+	adv.submit(`input[name="params.amount"]`)
+	adv.do("amount field error", chromedp.WaitVisible(chromedp.CSS(`.field.invalid input[name="params.amount"]`)))
+	adv.fill(`input[name="params.amount"]`, "6.25")
+	adv.submit(`input[name="params.amount"]`)
+	adv.waitText("CPA (fixed per conversion)")
+	adv.waitText(`"amount":"6.25"`)
+	adv.shot("commission-terms")
+
+	section(adv, "/app/fx-rates", "FX rates")
+	adv.fill("input[name=rate]", "1.0842")
+	adv.submit("input[name=rate]")
+	adv.waitText("EUR/USD")
+	adv.shot("fx-rates")
+
+	section(adv, "/app/balances", "Balances")
+	adv.waitText("Partner balances")
+	adv.shot("balances")
+	section(adv, "/app/payouts", "Payouts")
+	adv.waitText("Pay a partner")
+	adv.shot("payouts")
 }

@@ -82,7 +82,6 @@ function Top({ q, dim, names }) {
 			[t('perf.clicks'), r => r.clicks],
 			[t('perf.conversions'), r => r.conversions],
 			[t('perf.revenue'), r => r.revenue],
-			[t('perf.profit'), r => r.profit],
 		]} />`}<//>
 	<//>`;
 }

@@ -100,10 +100,11 @@ export function SchemaFields({ form, schema }) {
 function hintFor(k, p) {
 	if (k === 'array') return t('plugins.listHint');
 	if (k === 'object') return t('plugins.jsonHint');
-	if ((k === 'number' || k === 'integer') && (p.minimum !== undefined || p.maximum !== undefined)) {
-		return t('plugins.range', { min: p.minimum ?? '−∞', max: p.maximum ?? '∞' });
-	}
-	return '';
+	if (k !== 'number' && k !== 'integer') return '';
+	const lo = p.minimum !== undefined, hi = p.maximum !== undefined;
+	if (lo && hi) return t('plugins.range', { min: p.minimum, max: p.maximum });
+	if (lo) return t('plugins.min', { min: p.minimum });
+	return hi ? t('plugins.max', { max: p.maximum }) : '';
 }
 
 // SecretFields renders write-only inputs for the plugin's secrets: what is
