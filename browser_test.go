@@ -394,6 +394,16 @@ func trackingJourney(t *testing.T, adv *tab) {
 	adv.do("delivery attempts", chromedp.WaitVisible(chromedp.CSS(".delivery table")))
 	adv.waitText(receiver.URL)
 	adv.shot("postbacks-outgoing")
+	for deadline := time.After(stepTimeout); ; {
+		select {
+		case q := <-hooks:
+			if strings.Contains(q, "s=approved&r=20.00") {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the webhook never received the approved conversion with its revenue")
+		}
+	}
 }
 
 // createOffer fills the offer form: a cap without a fallback URL is refused
@@ -592,4 +602,18 @@ func catalogueAndMoneyPages(adv *tab) {
 	section(adv, "/app/payouts", "Payouts")
 	adv.waitText("Pay a partner")
 	adv.shot("payouts")
+
+	// At phone width the new pages fit the screen: no sideways scrolling.
+	adv.do("phone width", chromedp.EmulateViewport(390, 844))
+	for _, page := range []struct{ path, wait string }{
+		{"/app", "Top campaigns"}, {"/app/campaigns", "Spring launch"}, {"/app/postbacks", "Postback token"}, {"/app/marketplace", "Click quality scorer"},
+	} {
+		adv.open(page.path)
+		adv.waitText(page.wait)
+		if w := eval[int](adv, `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
+			adv.b.t.Errorf("%s is %dpx wider than a phone's screen", page.path, w)
+		}
+		adv.shot(strings.Trim(strings.ReplaceAll(page.path, "/", "-"), "-") + "-phone")
+	}
+	adv.do("desktop width", chromedp.EmulateViewport(1280, 900))
 }
