@@ -543,6 +543,10 @@ func installPlugin(t *testing.T, adv *tab) {
 	if !strings.Contains(cfg, `"bot_penalty":80`) || !strings.Contains(cfg, `"extra_bot_patterns":["evilcrawler","scrapy"]`) {
 		t.Errorf("installed config %s; want the form's values", cfg)
 	}
+	adv.click(`article.installation button[name=disable]`)
+	adv.do("disabled", chromedp.WaitVisible(chromedp.CSS(`article.installation button[name=enable]`)))
+	adv.click(`article.installation button[name=enable]`)
+	adv.do("enabled again", chromedp.WaitVisible(chromedp.CSS(`article.installation button[name=disable]`)))
 	adv.click(`article.installation button[name=logs]`)
 	adv.do("plugin log", chromedp.WaitVisible(chromedp.CSS(".plugin-log")))
 	adv.shot("marketplace-installed")
