@@ -412,6 +412,7 @@ func createOffer(adv *tab) {
 	section(adv, "/app/offers", "Offers")
 	adv.waitText("No offers yet")
 	adv.click("button[name=new]")
+	adv.waitText("Macros are filled per click: {click_id}, {sub1}")
 	adv.fill("input[name=name]", "Spring Shoes")
 	adv.fill("input[name=url]", "https://shop.example/buy?cid={click_id}&s={sub1}")
 	adv.fill("input[name=payout]", "4.50")

@@ -65,6 +65,10 @@ export function Editor({ title, newLabel, canWrite, list, form }) {
 		<//>`;
 }
 
+// CLICK_MACROS are the macros a destination URL may hold (filled per click),
+// given to t() as a value: dictionary strings cannot hold braces.
+export const CLICK_MACROS = '{click_id}, {sub1}…{sub5}, {partner_id}, {offer_id}, {campaign_id}, {source_id}, {country}, {device}';
+
 // STATUSES of offers and campaigns.
 export const STATUSES = ['active', 'paused', 'archived'];
 

@@ -5,7 +5,7 @@ import { post, put, del } from '../../lib/api.js';
 import { t, fmtTime } from '../../lib/i18n.js';
 import { Page, Table, Loaded, useFetch, confirmed } from '../../lib/ui.js';
 import { useForm, Form, Field } from '../../lib/forms.js';
-import { useCan, useAction, Editor } from '../common.js';
+import { useCan, useAction, Editor, CLICK_MACROS } from '../common.js';
 
 export default function Landings() {
 	const landings = useFetch('/landings');
@@ -34,6 +34,6 @@ function LandingForm({ landing, onSaved }) {
 	});
 	return html`<${Form} form=${form} submitLabel=${landing.id ? t('save') : t('landings.create')} class="inline">
 		<${Field} form=${form} name="name" label=${t('field.name')} required />
-		<${Field} form=${form} name="url" type="url" label=${t('field.url')} hint=${t('offers.urlHint')} required />
+		<${Field} form=${form} name="url" type="url" label=${t('field.url')} hint=${t('offers.urlHint', { macros: CLICK_MACROS })} required />
 	<//>`;
 }

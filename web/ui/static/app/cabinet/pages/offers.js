@@ -6,7 +6,7 @@ import { post, put } from '../../lib/api.js';
 import { t } from '../../lib/i18n.js';
 import { Page, Table, Loaded, useFetch } from '../../lib/ui.js';
 import { useForm, Form, Field } from '../../lib/forms.js';
-import { useCan, Editor, StatusBadge, STATUSES, money, splitList } from '../common.js';
+import { useCan, Editor, StatusBadge, STATUSES, CLICK_MACROS, money, splitList } from '../common.js';
 
 export default function Offers() {
 	const offers = useFetch('/offers');
@@ -40,7 +40,7 @@ function OfferForm({ offer, onSaved }) {
 	});
 	return html`<${Form} form=${form} submitLabel=${offer.id ? t('save') : t('offers.create')} class="inline">
 		<${Field} form=${form} name="name" label=${t('field.name')} required />
-		<${Field} form=${form} name="url" type="url" label=${t('offers.url')} hint=${t('offers.urlHint')} required />
+		<${Field} form=${form} name="url" type="url" label=${t('offers.url')} hint=${t('offers.urlHint', { macros: CLICK_MACROS })} required />
 		<${Field} form=${form} name="payout" inputmode="decimal" label=${t('offers.payout')} hint=${t('offers.payoutHint')} />
 		<${Field} form=${form} name="currency" label=${t('field.currency')} maxlength="3" />
 		<${Field} form=${form} name="status" type="select" label=${t('status')} options=${STATUSES.map(s => [s, t('state.' + s)])} />

@@ -47,7 +47,7 @@ function HookForm({ hook, onSaved }) {
 		onSaved();
 	});
 	return html`<${Form} form=${form} submitLabel=${hook.id ? t('save') : t('hooks.create')} class="inline">
-		<${Field} form=${form} name="url" type="url" label=${t('field.url')} hint=${t('hooks.urlHint')} required />
+		<${Field} form=${form} name="url" type="url" label=${t('field.url')} hint=${t('hooks.urlHint', { macros: '{conversion_id}, {status}, {revenue}, {currency}, {click_id}, {tx_id}' })} required />
 		<${Field} form=${form} name="method" type="select" label=${t('hooks.method')} options=${[['POST', 'POST'], ['GET', 'GET']]} />
 		<${Field} form=${form} name="format" type="select" label=${t('hooks.format')} options=${[['json', 'JSON'], ['url', t('hooks.formatUrl')]]} />
 		<${Field} form=${form} name="events" label=${t('hooks.events')} hint=${t('hooks.eventsHint')} />
