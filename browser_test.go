@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,7 +19,11 @@ import (
 // advertiser signs up (after a field error), invites a teammate who joins
 // from the emailed link, brands the partner portal, creates an invite link;
 // a partner registers through it in a browser of their own and sees only the
-// program's brand; the advertiser sees the partner; the teammate turns on
+// program's brand; the advertiser sees the partner, creates an offer (after
+// a field error), a campaign and a webhook, a click on the campaign's
+// tracking link and the S2S postback show on the dashboard, the conversions
+// and both postback logs, and the advertiser installs a marketplace plugin
+// through the form generated from its config schema; the teammate turns on
 // 2FA and logs in with the second step; the partner resets the password
 // from the portal; the owner requires 2FA of everyone and is held to the
 // security page until set up; the cabinet works at phone width and
@@ -38,6 +46,10 @@ func TestBrowser_AdvertiserAndPartnerJourney(t *testing.T) {
 	adv.waitText("Pat Publisher")
 	adv.waitText("pat@publisher.test")
 	adv.shot("partners-list")
+
+	trackingJourney(t, adv)
+	installPlugin(t, adv)
+	catalogueAndMoneyPages(adv)
 
 	teammate2FA(t, ana)
 	partnerReset(t, ta, partner)
@@ -318,4 +330,280 @@ func assertDictionariesMatch(t *testing.T, tb *tab) {
 	for _, d := range diff {
 		t.Error("i18n: " + d)
 	}
+}
+
+// trackingJourney creates an offer (after a field error), a campaign and a
+// webhook in the cabinet; a click on the campaign's tracking link and the
+// S2S postback (with the token the postbacks page shows) then appear on the
+// dashboard, in the conversions and in both postback logs.
+func trackingJourney(t *testing.T, adv *tab) {
+	t.Helper()
+	createOffer(adv)
+	tracking := createCampaign(t, adv)
+	hooks := make(chan string, 8)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case hooks <- r.URL.RawQuery:
+		default:
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(receiver.Close)
+	createWebhook(adv, receiver.URL)
+
+	clickID := clickTrackingLink(t, tracking)
+	section(adv, "/app/postbacks", "Postbacks")
+	adv.do("postback URL", chromedp.WaitVisible(chromedp.CSS("input[name=postback_url]")))
+	postbackURL := eval[string](adv, `document.querySelector('input[name=postback_url]').value`)
+	firePostback(t, postbackURL, clickID)
+	adv.click("button[name=refresh]")
+	adv.waitText(clickID)
+	adv.waitText("created")
+	adv.shot("postbacks-incoming")
+
+	section(adv, "/app", "Dashboard")
+	// A direct click: no partner earns, so the payout is zero.
+	waitFigures(adv, map[string]string{"clicks": "1", "conversions": "1", "revenue": "20.00", "payout": "0.00", "profit": "20.00"})
+	adv.waitText("Spring launch") // top campaigns
+	adv.shot("dashboard-performance")
+
+	section(adv, "/app/conversions", "Conversions")
+	adv.waitText(clickID)
+	adv.waitText("approved")
+	adv.shot("conversions")
+
+	section(adv, "/app/postbacks", "Postbacks")
+	adv.click("button[name=tab-outgoing]")
+	adv.waitText("webhook")
+	adv.click("button[name=details]")
+	adv.do("delivery attempts", chromedp.WaitVisible(chromedp.CSS(".delivery table")))
+	adv.waitText(receiver.URL)
+	adv.shot("postbacks-outgoing")
+	for deadline := time.After(stepTimeout); ; {
+		select {
+		case q := <-hooks:
+			if strings.Contains(q, "s=approved&r=20.00") {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the webhook never received the approved conversion with its revenue")
+		}
+	}
+}
+
+// createOffer fills the offer form: a cap without a fallback URL is refused
+// at that field, then the offer is created.
+func createOffer(adv *tab) {
+	section(adv, "/app/offers", "Offers")
+	adv.waitText("No offers yet")
+	adv.click("button[name=new]")
+	adv.waitText("Macros are filled per click: {click_id}, {sub1}")
+	adv.fill("input[name=name]", "Spring Shoes")
+	adv.fill("input[name=url]", "https://shop.example/buy?cid={click_id}&s={sub1}")
+	adv.fill("input[name=payout]", "4.50")
+	adv.fill("input[name=daily_cap]", "50")
+	adv.submit("input[name=name]")
+	adv.do("fallback field error", chromedp.WaitVisible(chromedp.CSS(".field.invalid input[name=fallback_url]")))
+	adv.shot("offer-field-error")
+	adv.fill("input[name=fallback_url]", "https://shop.example/sold-out")
+	adv.submit("input[name=name]")
+	adv.do("offer listed", chromedp.WaitNotPresent(chromedp.CSS(".editor")))
+	adv.waitText("4.50 USD")
+	adv.shot("offers")
+}
+
+// createCampaign creates a campaign of the offer and returns the tracking
+// link the page shows.
+func createCampaign(t *testing.T, adv *tab) string {
+	t.Helper()
+	section(adv, "/app/campaigns", "Campaigns")
+	adv.click("button[name=new]")
+	adv.fill("input[name=name]", "Spring launch")
+	adv.do("offer choice", chromedp.WaitReady(chromedp.CSS("select[name=offer_id] option")))
+	adv.submit("input[name=name]")
+	adv.do("tracking link", chromedp.WaitVisible(chromedp.CSS("input[name=tracking_url]")))
+	adv.shot("campaigns")
+	link := eval[string](adv, `document.querySelector('input[name=tracking_url]').value`)
+	if !strings.HasPrefix(link, adv.base+"/api/v1/track/") {
+		t.Fatalf("campaign tracking link %q", link)
+	}
+	return link
+}
+
+// createWebhook adds a webhook to receiver and sends it a test postback.
+func createWebhook(adv *tab, receiver string) {
+	section(adv, "/app/webhooks", "Webhooks")
+	adv.click("button[name=new]")
+	adv.fill("input[name=url]", receiver+"/hook?c={conversion_id}&s={status}&r={revenue}")
+	adv.choose("select[name=method]", "GET")
+	adv.choose("select[name=format]", "url")
+	adv.submit("input[name=url]")
+	adv.do("webhook listed", chromedp.WaitVisible(chromedp.CSS("button[name=test]")))
+	adv.click("button[name=test]")
+	adv.waitText("Test postback: delivered.")
+	adv.shot("webhooks")
+}
+
+// clickTrackingLink follows the tracking link as a visitor's browser would
+// (without following the redirect) and returns the click id.
+func clickTrackingLink(t *testing.T, link string) string {
+	t.Helper()
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("GET", link+"?sub1=spring", nil)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36")
+	req.Header.Set("Accept", "text/html")
+	req.Header.Set("Accept-Language", "en")
+	res, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	dest, _ := url.Parse(res.Header.Get("Location"))
+	clickID := dest.Query().Get("cid")
+	if res.StatusCode != http.StatusFound || dest.Host != "shop.example" || !strings.HasPrefix(clickID, "clk_") || dest.Query().Get("s") != "spring" {
+		t.Fatalf("tracking link: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	return clickID
+}
+
+// firePostback calls the tenant's postback URL template as an advertiser's
+// shop would, with a revenue of 20.00 USD.
+func firePostback(t *testing.T, template, clickID string) {
+	t.Helper()
+	u := strings.NewReplacer("{click_id}", clickID, "{payout}", "20.00", "{tx_id}", "order-1").Replace(template)
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct{ Result string }
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != 200 || out.Result != "created" {
+		t.Fatalf("postback %s: %d %+v %v", u, res.StatusCode, out, err)
+	}
+}
+
+// waitFigures refreshes the dashboard until its totals show want.
+func waitFigures(tb *tab, want map[string]string) {
+	tb.b.t.Helper()
+	var cond []string
+	for k, v := range want {
+		cond = append(cond, fmt.Sprintf(`document.querySelector('[data-testid=kpi-%s] dd')?.textContent === %q`, k, v))
+	}
+	expr := strings.Join(cond, " && ")
+	deadline := time.Now().Add(stepTimeout)
+	for !eval[bool](tb, expr) {
+		if time.Now().After(deadline) {
+			tb.shot("failed-figures")
+			tb.b.t.Fatalf("dashboard figures: want %v; page: %s", want, eval[string](tb, `document.querySelector('.kpis')?.innerText`))
+		}
+		time.Sleep(300 * time.Millisecond)
+		tb.click("button[name=refresh]")
+	}
+}
+
+// installPlugin installs the click scorer from the marketplace through the
+// form generated from its schema: a value over the schema's maximum is
+// refused at its field, then the plugin installs and shows its log.
+func installPlugin(t *testing.T, adv *tab) {
+	t.Helper()
+	section(adv, "/app/marketplace", "Marketplace")
+	adv.waitText("Click quality scorer")
+	adv.waitText("No plugins installed yet.")
+	adv.shot("marketplace")
+	card := `article.plugin[data-plugin="affcore.clickscore"]`
+	adv.click(card + " button[name=install]")
+	field := `.install-form input[name="config.bot_penalty"]`
+	if v := eval[string](adv, `document.querySelector('`+field+`').value`); v != "70" {
+		t.Errorf("the generated form's bot_penalty starts at %q; want the schema default 70", v)
+	}
+	adv.fill(field, "150")
+	adv.fill(`.install-form input[name="config.extra_bot_patterns"]`, "evilcrawler, scrapy")
+	adv.submit(field)
+	adv.do("schema field error", chromedp.WaitVisible(chromedp.CSS(`.field.invalid input[name="config.bot_penalty"]`)))
+	adv.shot("marketplace-config-error")
+	adv.fill(field, "80")
+	adv.submit(field)
+	adv.do("installed", chromedp.WaitVisible(chromedp.CSS(`article.installation[data-plugin="affcore.clickscore"]`)))
+	adv.waitText("enabled")
+	cfg := eval[string](adv, `fetch('/api/v1/plugins/installed').then(r => r.json()).then(d => JSON.stringify(d.items[0].config))`)
+	if !strings.Contains(cfg, `"bot_penalty":80`) || !strings.Contains(cfg, `"extra_bot_patterns":["evilcrawler","scrapy"]`) {
+		t.Errorf("installed config %s; want the form's values", cfg)
+	}
+	adv.click(`article.installation button[name=disable]`)
+	adv.do("disabled", chromedp.WaitVisible(chromedp.CSS(`article.installation button[name=enable]`)))
+	adv.click(`article.installation button[name=enable]`)
+	adv.do("enabled again", chromedp.WaitVisible(chromedp.CSS(`article.installation button[name=disable]`)))
+	adv.click(`article.installation button[name=logs]`)
+	adv.do("plugin log", chromedp.WaitVisible(chromedp.CSS(".plugin-log")))
+	adv.shot("marketplace-installed")
+}
+
+// section opens a cabinet page from the navigation and waits for its heading.
+func section(tb *tab, path, title string) {
+	tb.b.t.Helper()
+	tb.click(fmt.Sprintf(`.sidenav a[href=%q]`, path))
+	tb.do("open "+title, chromedp.Poll[chromedp.Void](fmt.Sprintf(`location.pathname === %q && document.querySelector('.content h1')?.textContent === %q`, path, title),
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout)))
+}
+
+// catalogueAndMoneyPages adds a landing, a traffic source, CPA terms for
+// the partner and an FX rate, and shows the balances and payouts pages.
+func catalogueAndMoneyPages(adv *tab) {
+	adv.b.t.Helper()
+	section(adv, "/app/landings", "Landings")
+	adv.click("button[name=new]")
+	adv.fill("input[name=name]", "Spring lookbook")
+	adv.fill("input[name=url]", "https://lp.example/spring?cid={click_id}")
+	adv.submit("input[name=name]")
+	adv.waitText("https://lp.example/spring?cid={click_id}")
+	adv.shot("landings")
+
+	section(adv, "/app/sources", "Traffic sources")
+	adv.click("button[name=new]")
+	adv.fill("input[name=name]", "Newsletter")
+	adv.submit("input[name=name]")
+	adv.do("source listed", chromedp.WaitNotPresent(chromedp.CSS(".editor")))
+	adv.waitText("Newsletter")
+	adv.shot("sources")
+
+	section(adv, "/app/terms", "Commission terms")
+	adv.click("button[name=new]")
+	adv.do("partner choice", chromedp.Poll[chromedp.Void](`document.querySelectorAll('select[name=partner_id] option').length > 1`,
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout)))
+	adv.choose("select[name=partner_id]", eval[string](adv, `document.querySelectorAll('select[name=partner_id] option')[1].value`))
+	adv.fill(`input[name="params.amount"]`, "-1")
+	adv.submit(`input[name="params.amount"]`)
+	adv.do("amount field error", chromedp.WaitVisible(chromedp.CSS(`.field.invalid input[name="params.amount"]`)))
+	adv.fill(`input[name="params.amount"]`, "6.25")
+	adv.submit(`input[name="params.amount"]`)
+	adv.waitText("CPA (fixed per conversion)")
+	adv.waitText(`"amount":"6.25"`)
+	adv.shot("commission-terms")
+
+	section(adv, "/app/fx-rates", "FX rates")
+	adv.fill("input[name=rate]", "1.0842")
+	adv.submit("input[name=rate]")
+	adv.waitText("EUR/USD")
+	adv.shot("fx-rates")
+
+	section(adv, "/app/balances", "Balances")
+	adv.waitText("Partner balances")
+	adv.shot("balances")
+	section(adv, "/app/payouts", "Payouts")
+	adv.waitText("Pay a partner")
+	adv.shot("payouts")
+
+	// At phone width the new pages fit the screen: no sideways scrolling.
+	adv.do("phone width", chromedp.EmulateViewport(390, 844))
+	for _, page := range []struct{ path, wait string }{
+		{"/app", "Top campaigns"}, {"/app/campaigns", "Spring launch"}, {"/app/postbacks", "Postback token"}, {"/app/marketplace", "Click quality scorer"},
+	} {
+		adv.open(page.path)
+		adv.waitText(page.wait)
+		if w := eval[int](adv, `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
+			adv.b.t.Errorf("%s is %dpx wider than a phone's screen", page.path, w)
+		}
+		adv.shot(strings.Trim(strings.ReplaceAll(page.path, "/", "-"), "-") + "-phone")
+	}
+	adv.do("desktop width", chromedp.EmulateViewport(1280, 900))
 }

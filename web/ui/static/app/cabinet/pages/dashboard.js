@@ -1,10 +1,12 @@
 // The cabinet's home: the trial, a getting-started checklist built from the
-// account's real state, the links to hand out, and recent account activity.
+// account's real state, the links to hand out, the program's performance
+// (see ../performance.js) and recent account activity.
 import { html, useContext } from '../../lib/html.js';
 import { t, fmtDate, fmtDay } from '../../lib/i18n.js';
 import { Page, Card, CopyField, Notice, Loaded, useFetch } from '../../lib/ui.js';
 import { BarChart } from '../../lib/chart.js';
 import { Session } from '../session.js';
+import { Performance } from '../performance.js';
 
 const can = (me, scope) => me.scopes.includes(scope);
 
@@ -21,6 +23,7 @@ export default function Dashboard() {
 				${me.postback_url && html`<${CopyField} label=${t('dash.postback')} name="postback_url" value=${me.postback_url} />`}
 			<//>
 		</div>
+		${can(me, 'reports:read') && html`<${Performance} />`}
 		${can(me, 'audit:read') && html`<${Activity} />`}
 	<//>`;
 }
