@@ -258,3 +258,31 @@ func TestService_TenantPrivateUploads(t *testing.T) {
 		t.Fatalf("garbage bundle: %v", err)
 	}
 }
+
+// TestService_ManifestKeepsPropertyOrder: the marketplace's config form
+// lists properties in the order the author wrote them, so the stored
+// manifest is the author's text, not a reordered document.
+func TestService_ManifestKeepsPropertyOrder(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	raw, err := os.ReadFile(wasmtest.Root(t) + "/plugins/clickscore/manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := plugin.Pack(raw, f.wasm, f.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.RegisterPlatform(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := f.svc.Marketplace(ctx, coretest.Tenant(t, f.db))
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("marketplace: %+v %v", ls, err)
+	}
+	schema := string(ls[0].Version.Manifest.ConfigSchema)
+	first, second := strings.Index(schema, `"datacenter_penalty"`), strings.Index(schema, `"bot_penalty"`)
+	if first < 0 || second < first {
+		t.Fatalf("properties reordered: %s", schema)
+	}
+}
