@@ -22,7 +22,9 @@ import (
 // program's brand; the advertiser sees the partner, creates an offer (after
 // a field error), a campaign and a webhook, a click on the campaign's
 // tracking link and the S2S postback show on the dashboard, the conversions
-// and both postback logs, and the advertiser installs a marketplace plugin
+// and both postback logs; the advertiser grants the offer to the partner, who
+// builds a link in the portal, a visitor clicks it, the postback fires and
+// both dashboards show it; the advertiser installs a marketplace plugin
 // through the form generated from its config schema; the teammate turns on
 // 2FA and logs in with the second step; the partner resets the password
 // from the portal; the owner requires 2FA of everyone and is held to the
@@ -47,7 +49,8 @@ func TestBrowser_AdvertiserAndPartnerJourney(t *testing.T) {
 	adv.waitText("pat@publisher.test")
 	adv.shot("partners-list")
 
-	trackingJourney(t, adv)
+	postbackURL := trackingJourney(t, adv)
+	partnerStory(t, adv, partner, postbackURL)
 	installPlugin(t, adv)
 	catalogueAndMoneyPages(adv)
 
@@ -336,7 +339,7 @@ func assertDictionariesMatch(t *testing.T, tb *tab) {
 // webhook in the cabinet; a click on the campaign's tracking link and the
 // S2S postback (with the token the postbacks page shows) then appear on the
 // dashboard, in the conversions and in both postback logs.
-func trackingJourney(t *testing.T, adv *tab) {
+func trackingJourney(t *testing.T, adv *tab) (postbackURL string) {
 	t.Helper()
 	createOffer(adv)
 	tracking := createCampaign(t, adv)
@@ -354,8 +357,8 @@ func trackingJourney(t *testing.T, adv *tab) {
 	clickID := clickTrackingLink(t, tracking)
 	section(adv, "/app/postbacks", "Postbacks")
 	adv.do("postback URL", chromedp.WaitVisible(chromedp.CSS("input[name=postback_url]")))
-	postbackURL := eval[string](adv, `document.querySelector('input[name=postback_url]').value`)
-	firePostback(t, postbackURL, clickID)
+	postbackURL = eval[string](adv, `document.querySelector('input[name=postback_url]').value`)
+	firePostback(t, postbackURL, clickID, "order-1")
 	adv.click("button[name=refresh]")
 	adv.waitText(clickID)
 	adv.waitText("created")
@@ -383,12 +386,39 @@ func trackingJourney(t *testing.T, adv *tab) {
 		select {
 		case q := <-hooks:
 			if strings.Contains(q, "s=approved&r=20.00") {
-				return
+				return postbackURL
 			}
 		case <-deadline:
 			t.Fatal("the webhook never received the approved conversion with its revenue")
 		}
 	}
+}
+
+// partnerStory: the advertiser grants the offer to the partner, who builds
+// a link in the portal's link builder; a visitor clicks it and the shop's
+// postback arrives; both sides then see the click and the conversion — the
+// advertiser's dashboard with the partner's 4.50 payout beside the direct
+// conversion, the partner's stats with its own commission and never the
+// revenue.
+func partnerStory(t *testing.T, adv, partner *tab, postbackURL string) {
+	t.Helper()
+	section(adv, "/app/partners", "Partners")
+	adv.click("button[name=grants]")
+	adv.do("offer choices", chromedp.WaitVisible(chromedp.CSS("input[name=offer]")))
+	adv.click("input[name=offer]")
+	adv.submit("input[name=offer]")
+	adv.waitText("Saved: 1 offer granted.")
+	adv.shot("partners-grants")
+
+	partner.do("desktop width", chromedp.EmulateViewport(1280, 900))
+	clickID := clickLink(t, portalOffersAndLink(t, partner))
+	firePostback(t, postbackURL, clickID, "order-2")
+	portalStats(t, partner)
+
+	section(adv, "/app", "Dashboard")
+	waitFigures(adv, map[string]string{"clicks": "2", "conversions": "2", "revenue": "40.00", "payout": "4.50", "profit": "35.50"})
+	adv.waitText("Pat Publisher") // top partners
+	adv.shot("dashboard-with-partner")
 }
 
 // createOffer fills the offer form: a cap without a fallback URL is refused
@@ -468,9 +498,9 @@ func clickTrackingLink(t *testing.T, link string) string {
 
 // firePostback calls the tenant's postback URL template as an advertiser's
 // shop would, with a revenue of 20.00 USD.
-func firePostback(t *testing.T, template, clickID string) {
+func firePostback(t *testing.T, template, clickID, txID string) {
 	t.Helper()
-	u := strings.NewReplacer("{click_id}", clickID, "{payout}", "20.00", "{tx_id}", "order-1").Replace(template)
+	u := strings.NewReplacer("{click_id}", clickID, "{payout}", "20.00", "{tx_id}", txID).Replace(template)
 	res, err := http.Get(u)
 	if err != nil {
 		t.Fatal(err)

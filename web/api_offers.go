@@ -120,4 +120,16 @@ func (s *Server) handleGrantsPut(c *catalog.Service) http.HandlerFunc {
 	})
 }
 
+// handleGrantsGet serves GET /api/v1/partners/{id}/offers: the offers
+// granted to the partner.
+func (s *Server) handleGrantsGet(c *catalog.Service) http.HandlerFunc {
+	if c == nil {
+		return s.unavailable("the catalogue")
+	}
+	return serveGet(s, func(ctx context.Context, t core.TenantID, id string) (grantsView, error) {
+		ids, err := c.Grants(ctx, t, id)
+		return grantsView{PartnerID: id, OfferIDs: ids}, err
+	})
+}
+
 var _ json.Unmarshaler = (*payoutDecimal)(nil)

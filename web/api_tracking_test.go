@@ -45,6 +45,9 @@ func TestCatalog_Scenarios(t *testing.T) {
 			body: `{"offer_ids":["` + offerB + `"]}`, wantStatus: 400, wantContent: []string{`"field":"offer_ids"`}},
 		{name: "grants", method: "PUT", url: "/api/v1/partners/" + e.partnerA + "/offers", token: tokOwnerA,
 			body: `{"offer_ids":["` + offer + `"]}`, wantStatus: 200, wantContent: []string{offer}},
+		{name: "grants-read", method: "GET", url: "/api/v1/partners/" + e.partnerA + "/offers", token: tokOwnerA,
+			wantStatus: 200, wantContent: []string{`"offer_ids":["` + offer + `"]`}},
+		{name: "grants-unknown-partner-404", method: "GET", url: "/api/v1/partners/prt_nope/offers", token: tokOwnerA, wantStatus: 404},
 		{name: "offer-delete", method: "DELETE", url: "/api/v1/offers/" + offerB, token: tokOwnerB, wantStatus: 204},
 		{name: "offer-deleted-is-archived", method: "GET", url: "/api/v1/offers/" + offerB, token: tokOwnerB, wantStatus: 200,
 			wantContent: []string{`"status":"archived"`}},
@@ -77,7 +80,7 @@ func denyStrangers(t *testing.T, e *trackingEnv, ids map[string]string) {
 		{"DELETE", "/api/v1/sources/{source}", ""},
 		{"GET", "/api/v1/campaigns/{campaign}", ""}, {"PUT", "/api/v1/campaigns/{campaign}", `{"name":"x","offer_id":"{offer}"}`},
 		{"DELETE", "/api/v1/campaigns/{campaign}", ""},
-		{"PUT", "/api/v1/partners/{partner}/offers", `{"offer_ids":[]}`},
+		{"PUT", "/api/v1/partners/{partner}/offers", `{"offer_ids":[]}`}, {"GET", "/api/v1/partners/{partner}/offers", ""},
 	}
 	lists := []route{{"GET", "/api/v1/offers", ""}, {"GET", "/api/v1/landings", ""}, {"GET", "/api/v1/sources", ""},
 		{"GET", "/api/v1/campaigns", ""}, {"GET", "/api/v1/conversions", ""}, {"GET", "/api/v1/postbacks/incoming", ""},

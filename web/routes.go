@@ -201,6 +201,7 @@ func (s *Server) routes() chi.Router {
 			scope(access.CampaignsWrite).Put("/api/v1/campaigns/{id}", s.handleCampaignUpdate(d.Catalog))
 			scope(access.CampaignsWrite).Delete("/api/v1/campaigns/{id}", s.handleCampaignDelete(d.Catalog))
 
+			scope(access.PartnersRead).Get("/api/v1/partners/{id}/offers", s.handleGrantsGet(d.Catalog))
 			scope(access.PartnersWrite).Put("/api/v1/partners/{id}/offers", s.handleGrantsPut(d.Catalog))
 
 			scope(access.ReportsRead).Get("/api/v1/conversions", s.handleConversionList(d.Conversions))

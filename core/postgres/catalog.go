@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -127,15 +128,15 @@ func (s *CatalogStore) SetGrants(ctx context.Context, tenant core.TenantID, part
 	})
 }
 
-// Grants implements catalog.Store.
+// Grants implements catalog.Store: the partner's granted offer ids, or
+// KindNotFound when the tenant has no such partner.
 func (s *CatalogStore) Grants(ctx context.Context, tenant core.TenantID, partnerID string) ([]string, error) {
-	rows, err := s.db.Pool.Query(ctx, `SELECT offer_id FROM partner_offers WHERE tenant_id=$1 AND partner_id=$2 ORDER BY offer_id`, tenant, partnerID)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if ids == nil {
-		ids = []string{}
+	var ids []string
+	err := s.db.Pool.QueryRow(ctx, `SELECT coalesce(array_agg(po.offer_id ORDER BY po.offer_id) FILTER (WHERE po.offer_id IS NOT NULL), '{}')
+		FROM partners p LEFT JOIN partner_offers po ON po.tenant_id = p.tenant_id AND po.partner_id = p.id
+		WHERE p.tenant_id=$1 AND p.id=$2 GROUP BY p.id`, tenant, partnerID).Scan(&ids)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, core.Errorf(core.KindNotFound, "partner not found")
 	}
 	return ids, err
 }

@@ -496,4 +496,9 @@ export const en = {
 	'terms.to': 'Until',
 	'terms.end': 'End',
 	'terms.endConfirm': 'End these terms now? Commissions already decided stay as they are.',
+	'grants.edit': 'Offers',
+	'grants.title': 'Offers {name} may promote',
+	'grants.saved': { one: 'Saved: {n} offer granted.', other: 'Saved: {n} offers granted.' },
+	'grants.noOffers': 'No offers yet: create one under Offers.',
+	'grants.close': 'Close',
 };

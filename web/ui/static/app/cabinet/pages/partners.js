@@ -1,7 +1,7 @@
 // Partners: personal invite links (the only way a partner registers) and
 // the partners who joined.
-import { html, useContext, useState } from '../../lib/html.js';
-import { post, put, del } from '../../lib/api.js';
+import { html, useContext, useState, useEffect } from '../../lib/html.js';
+import { get, post, put, del } from '../../lib/api.js';
 import { t, fmtTime, fmtDate } from '../../lib/i18n.js';
 import { Page, Card, Table, CopyField, Notice, Badge, Loaded, useFetch, confirmed } from '../../lib/ui.js';
 import { useForm, Form, Field, errorText } from '../../lib/forms.js';
@@ -69,11 +69,13 @@ function InviteTable({ items, canWrite, reload }) {
 	]} />`;
 }
 
-// PartnerList lists partners with search, status filter and suspension.
+// PartnerList lists partners with search, status filter and suspension;
+// the offers a partner may promote are granted from here.
 function PartnerList({ canWrite }) {
 	const [q, setQ] = useState('');
 	const [status, setStatus] = useState('');
 	const [err, setErr] = useState('');
+	const [granting, setGranting] = useState(null);
 	const partners = useFetch(`/partners?limit=200&q=${encodeURIComponent(q)}&status=${status}`);
 	const setState = async (p, st) => {
 		try { await put('/partners/' + p.id, { status: st }); partners.reload(); } catch (e) { setErr(errorText(e)); }
@@ -87,15 +89,49 @@ function PartnerList({ canWrite }) {
 			</select>
 		</div>
 		${err && html`<${Notice} kind="error">${err}<//>`}
+		${granting && html`<${Grants} partner=${granting} onClose=${() => setGranting(null)} />`}
 		<${Loaded} state=${partners}>${d => html`<${Table} empty=${t('partners.none')} rows=${d.items} columns=${[
 			[t('field.name'), p => p.name],
 			[t('field.email'), p => p.email],
 			[t('status'), p => html`<${Badge} kind=${p.status === 'active' ? 'ok' : 'warn'}>${t('partners.state.' + p.status)}<//>`],
 			[t('twofa.short'), p => (p.two_factor ? '✓' : '—')],
 			[t('partners.joined'), p => fmtTime(p.created_at)],
+			['', p => canWrite && html`<button class="link" name="grants" onClick=${() => setGranting(p)}>${t('grants.edit')}</button>`],
 			['', p => canWrite && (p.status === 'active'
 				? html`<button class="link danger" onClick=${() => confirmed(t('partners.suspendConfirm', { name: p.name })) && setState(p, 'suspended')}>${t('partners.suspend')}</button>`
 				: html`<button class="link" onClick=${() => setState(p, 'active')}>${t('partners.activate')}</button>`)],
 		]} />`}<//>
 	<//>`;
+}
+
+// Grants edits the offers one partner may see and promote (all others stay
+// private to it): PUT /partners/{id}/offers replaces the list.
+function Grants({ partner, onClose }) {
+	const [offers, setOffers] = useState(null);
+	const [chosen, setChosen] = useState([]);
+	const [msg, setMsg] = useState(null);
+	useEffect(() => {
+		Promise.all([get('/offers'), get(`/partners/${partner.id}/offers`)]).then(([o, g]) => {
+			setOffers(o.items.filter(x => x.status !== 'archived'));
+			setChosen(g.offer_ids);
+		}, e => setMsg(['error', errorText(e)]));
+	}, [partner.id]);
+	const toggle = (id, on) => setChosen(c => (on ? [...c, id] : c.filter(x => x !== id)));
+	const save = async e => {
+		e.preventDefault();
+		try {
+			await put(`/partners/${partner.id}/offers`, { offer_ids: chosen });
+			setMsg(['success', t('grants.saved', { n: chosen.length })]);
+		} catch (err) { setMsg(['error', errorText(err)]); }
+	};
+	return html`<form class="grants" onSubmit=${save}>
+		<h3>${t('grants.title', { name: partner.name })}</h3>
+		${msg && html`<${Notice} kind=${msg[0]}>${msg[1]}<//>`}
+		${offers && (offers.length
+			? offers.map(o => html`<label class="check"><input type="checkbox" name="offer" value=${o.id} checked=${chosen.includes(o.id)}
+				onChange=${e => toggle(o.id, e.currentTarget.checked)} /> ${o.name} <span class="muted">${o.payout} ${o.currency}</span></label>`)
+			: html`<p class="muted">${t('grants.noOffers')}</p>`)}
+		<div class="actions"><button type="submit" class="primary">${t('save')}</button>
+			<button type="button" class="link" onClick=${onClose}>${t('grants.close')}</button></div>
+	</form>`;
 }
