@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +55,7 @@ func TestBrowser_AdvertiserAndPartnerJourney(t *testing.T) {
 	partnerStory(t, adv, partner, postbackURL)
 	installPlugin(t, adv)
 	catalogueAndMoneyPages(adv)
+	payByHand(adv, partner)
 
 	teammate2FA(t, ana)
 	partnerReset(t, ta, partner)
@@ -566,6 +569,56 @@ func installPlugin(t *testing.T, adv *tab) {
 	adv.click(`article.installation button[name=logs]`)
 	adv.do("plugin log", chromedp.WaitVisible(chromedp.CSS(".plugin-log")))
 	adv.shot("marketplace-installed")
+	uploadPluginUI(t, adv)
+}
+
+// uploadPluginUI uploads an agency's own bundle (the weekend-bonus example
+// under a private id) through the page: it is listed as unsigned.
+func uploadPluginUI(t *testing.T, adv *tab) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "browser-bonus.affplug")
+	if err := os.WriteFile(path, agencyBundle(t, "examples/weekendbonus", "agency.browser-bonus", "Browser bonus"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	adv.do("choose bundle", chromedp.SetUploadFiles(`input[name=bundle]`, []string{path}))
+	adv.submit(`input[name=bundle]`)
+	adv.waitText("Uploaded Browser bonus 1.0.0. Install it below.")
+	card := `article.plugin[data-plugin="agency.browser-bonus"]`
+	adv.do("uploaded plugin listed", chromedp.WaitVisible(chromedp.CSS(card)))
+	if badges := eval[string](adv, `document.querySelector('`+card+`').innerText`); !strings.Contains(badges, "unsigned") {
+		t.Errorf("an uploaded agency plugin is not marked unsigned: %q", badges)
+	}
+	adv.shot("marketplace-uploaded")
+}
+
+// payByHand: the partner gives manual payout instructions, and finance pays
+// it by hand — a 10.00 USD bonus (posted from the page's session, as
+// finance would through the API) makes money available, the payout is
+// requested for the partner, approved, and marked paid with the transfer's
+// reference.
+func payByHand(adv, partner *tab) {
+	adv.b.t.Helper()
+	saved := eval[bool](partner, `fetch('/api/v1/me/payout-method', {method: 'PUT', headers: {'Content-Type': 'application/json'},
+		body: JSON.stringify({kind: 'manual', currency: 'USD', details: {instructions: 'PayPal pat@publisher.test'}})}).then(r => r.ok)`)
+	posted := eval[bool](adv, `fetch('/api/v1/partners?limit=1').then(r => r.json()).then(d => fetch('/api/v1/ledger/adjustments', {
+		method: 'POST', headers: {'Content-Type': 'application/json'},
+		body: JSON.stringify({partner_id: d.items[0].id, kind: 'bonus', amount: '10.00', currency: 'USD', memo: 'launch bonus'})})).then(r => r.status === 201)`)
+	if !saved || !posted {
+		adv.b.t.Fatalf("payout method saved %v, bonus posted %v", saved, posted)
+	}
+	section(adv, "/app/payouts", "Payouts")
+	adv.waitText("Pay a partner")
+	adv.fill("input[name=amount]", "10.00")
+	adv.submit("input[name=amount]")
+	adv.waitText("Payout requested. Approve it below.")
+	adv.click("button[name=approve]")
+	adv.do("approved", chromedp.WaitVisible(chromedp.CSS("button[name=mark_paid]")))
+	adv.click("button[name=mark_paid]")
+	adv.fill("input[name=reference]", "WIRE-42")
+	adv.submit("input[name=reference]")
+	adv.waitText("WIRE-42")
+	adv.do("paid", chromedp.WaitNotPresent(chromedp.CSS("button[name=mark_paid]")))
+	adv.shot("payouts-paid")
 }
 
 // section opens a cabinet page from the navigation and waits for its heading.

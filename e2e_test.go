@@ -120,21 +120,7 @@ func TestE2E_AgencyCommissionPlugin(t *testing.T) {
 // name, and uploads it as the owner's tenant-private plugin.
 func (ta *testApp) uploadPlugin(owner, dir, id, name string) {
 	ta.t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	if err != nil {
-		ta.t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		ta.t.Fatal(err)
-	}
-	m["id"], m["name"] = id, name
-	manifest, _ := json.Marshal(m)
-	bundle, err := plugin.Pack(manifest, wasmtest.Build(ta.t, dir), nil)
-	if err != nil {
-		ta.t.Fatal(err)
-	}
-	req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/plugins", bytes.NewReader(bundle))
+	req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/plugins", bytes.NewReader(agencyBundle(ta.t, dir, id, name)))
 	req.Header.Set("Authorization", "Bearer "+owner)
 	req.Header.Set("Content-Type", "application/octet-stream")
 	res, err := ta.srv.Client().Do(req)
@@ -146,6 +132,27 @@ func (ta *testApp) uploadPlugin(owner, dir, id, name string) {
 		b, _ := io.ReadAll(res.Body)
 		ta.t.Fatalf("upload plugin %s: %d %s", id, res.StatusCode, b)
 	}
+}
+
+// agencyBundle builds the plugin in dir and bundles it, unsigned, as an
+// agency's own plugin with id and name.
+func agencyBundle(t testing.TB, dir, id, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["id"], m["name"] = id, name
+	manifest, _ := json.Marshal(m)
+	bundle, err := plugin.Pack(manifest, wasmtest.Build(t, dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bundle
 }
 
 // e2eClick has the partner make a link to the offer and clicks it; it

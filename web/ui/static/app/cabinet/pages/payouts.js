@@ -1,7 +1,7 @@
 // Payouts: partners' payout requests and the team's — approve, mark paid
 // with the bank or rail reference, mark failed with the reason, cancel —
 // and a payout requested for a partner.
-import { html, useState } from '../../lib/html.js';
+import { html, useState, useEffect } from '../../lib/html.js';
 import { post } from '../../lib/api.js';
 import { t, fmtTime } from '../../lib/i18n.js';
 import { Page, Card, Notice } from '../../lib/ui.js';
@@ -70,13 +70,15 @@ function Confirm({ payout, action, name, onDone, onCancel }) {
 function NewPayout({ partners, onCreated }) {
 	const [done, setDone] = useState(false);
 	const form = useForm({ partner_id: '', amount: '', currency: 'USD' }, async v => {
-		const body = { partner_id: v.partner_id || partners[0]?.id || '', currency: v.currency.trim().toUpperCase() };
+		const body = { partner_id: v.partner_id, currency: v.currency.trim().toUpperCase() };
 		if (v.amount.trim()) body.amount = v.amount.trim();
 		await post('/payouts', body);
 		setDone(true);
 		form.reset();
 		onCreated();
 	});
+	// The select shows the first partner until another is chosen.
+	useEffect(() => { if (!form.values.partner_id && partners.length) form.set('partner_id', partners[0].id); }, [partners.length, form.values.partner_id]);
 	if (!partners.length) return null;
 	return html`<${Card} title=${t('payouts.new')}>
 		${done && html`<${Notice} kind="success">${t('payouts.requested')}<//>`}
