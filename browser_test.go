@@ -422,6 +422,19 @@ func partnerStory(t *testing.T, adv, partner *tab, postbackURL string) {
 	waitFigures(adv, map[string]string{"clicks": "2", "conversions": "2", "revenue": "40.00", "payout": "4.50", "profit": "35.50"})
 	adv.waitText("Pat Publisher") // top partners
 	adv.shot("dashboard-with-partner")
+
+	// The partner's postback URL, tested by the advertiser from the log page.
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) }))
+	t.Cleanup(receiver.Close)
+	if !eval[bool](partner, `fetch('/api/v1/me/postback', {method: 'PUT', headers: {'Content-Type': 'application/json'},
+		body: JSON.stringify({url: '`+receiver.URL+`/pb?cid={click_id}&sum={payout}'})}).then(r => r.ok)`) {
+		t.Fatal("the partner's postback URL was refused")
+	}
+	section(adv, "/app/postbacks", "Postbacks")
+	adv.click("button[name=tab-outgoing]")
+	adv.click("button[name=send_test]")
+	adv.waitText("Test postback: delivered.")
+	adv.shot("postbacks-partner-test")
 }
 
 // createOffer fills the offer form: a cap without a fallback URL is refused

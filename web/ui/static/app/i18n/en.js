@@ -501,4 +501,7 @@ export const en = {
 	'grants.saved': { one: 'Saved: {n} offer granted.', other: 'Saved: {n} offers granted.' },
 	'grants.noOffers': 'No offers yet: create one under Offers.',
 	'grants.close': 'Close',
+	'pb.testTitle': 'Test a partner\'s postback',
+	'pb.testAbout': 'Sends one postback with sample values and test=1 to the partner\'s postback URL now; the answer shows here and in the log below.',
+	'pb.sendTest': 'Send test postback',
 };

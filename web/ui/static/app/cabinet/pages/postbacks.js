@@ -4,7 +4,7 @@
 import { html, useState, useContext } from '../../lib/html.js';
 import { post } from '../../lib/api.js';
 import { t, fmtTime } from '../../lib/i18n.js';
-import { Page, Card, CopyField, Badge, Loaded, Table, useFetch, confirmed } from '../../lib/ui.js';
+import { Page, Card, CopyField, Badge, Loaded, Table, Notice, useFetch, confirmed } from '../../lib/ui.js';
 import { Session } from '../session.js';
 import { useCan, useAction, useNames, usePaged, Paged, StatusBadge } from '../common.js';
 
@@ -57,7 +57,9 @@ function Outgoing() {
 	const [open, setOpen] = useState(null);
 	const paged = usePaged(`/postbacks/outgoing?limit=50&status=${status}`);
 	const partners = useNames(useCan('partners:read') ? '/partners?limit=500' : null);
+	const canTest = useCan('partners:write');
 	return html`${open && html`<${Delivery} id=${open} onClose=${() => setOpen(null)} onReplayed=${paged.reload} />`}
+		${canTest && partners.items.length > 0 && html`<${PartnerTest} partners=${partners.items} onSent=${paged.reload} />`}
 		<${Card} title=${t('pb.tab.outgoing')}>
 		<div class="filters">
 			<select name="status" aria-label=${t('status')} value=${status} onChange=${e => setStatus(e.currentTarget.value)}>
@@ -106,5 +108,29 @@ function Delivery({ id, onClose, onReplayed }) {
 					onClick=${() => act.run(() => post(`/postbacks/outgoing/${v.id}/replay`))}>${t('pb.replay')}</button>`}
 				<button type="button" class="link" onClick=${onClose}>${t('close')}</button>
 			</div>`}<//>
+	<//>`;
+}
+
+// PartnerTest sends a test postback to a partner's postback URL (sample
+// values, test=1) and shows the receiver's answer; it lands in the log.
+function PartnerTest({ partners, onSent }) {
+	const [partner, setPartner] = useState(partners[0].id);
+	const [result, setResult] = useState(null);
+	const act = useAction(onSent);
+	const send = () => act.run(async () => {
+		setResult(null);
+		setResult(await post(`/partners/${partner}/postback/test`, {}));
+	});
+	return html`<${Card} title=${t('pb.testTitle')}>
+		<p class="muted">${t('pb.testAbout')}</p>
+		${act.banner}
+		${result && html`<${Notice} kind=${result.status === 'delivered' ? 'success' : 'warn'}>
+			${t('hooks.tested', { status: t('state.' + result.status) })} ${result.last_error || (result.last_status_code ? `HTTP ${result.last_status_code}` : '')}<//>`}
+		<div class="filters">
+			<select name="test_partner" aria-label=${t('conv.partner')} value=${partner} onChange=${e => setPartner(e.currentTarget.value)}>
+				${partners.map(p => html`<option value=${p.id}>${p.name}</option>`)}
+			</select>
+			<button type="button" name="send_test" disabled=${act.busy} onClick=${send}>${t('pb.sendTest')}</button>
+		</div>
 	<//>`;
 }
