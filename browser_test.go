@@ -478,6 +478,7 @@ func createCampaign(t *testing.T, adv *tab) string {
 
 // createWebhook adds a webhook to receiver and sends it a test postback.
 func createWebhook(adv *tab, receiver string) {
+	adv.b.t.Helper()
 	section(adv, "/app/webhooks", "Webhooks")
 	adv.click("button[name=new]")
 	adv.fill("input[name=url]", receiver+"/hook?c={conversion_id}&s={status}&r={revenue}")
@@ -485,6 +486,11 @@ func createWebhook(adv *tab, receiver string) {
 	adv.choose("select[name=format]", "url")
 	adv.submit("input[name=url]")
 	adv.do("webhook listed", chromedp.WaitVisible(chromedp.CSS("button[name=test]")))
+	// Signed by default: the first signed webhook made the tenant's secret,
+	// shown this once.
+	if sec := eval[string](adv, `document.querySelector('input[name=webhook_secret_new]')?.value || ''`); len(sec) < 16 {
+		adv.b.t.Errorf("the new webhook's signing secret was not shown: %q", sec)
+	}
 	adv.click("button[name=test]")
 	adv.waitText("Test postback: delivered.")
 	adv.shot("webhooks")

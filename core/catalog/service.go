@@ -81,6 +81,9 @@ func (s *Service) DeleteOffer(ctx context.Context, tenant core.TenantID, id stri
 // SetGrants replaces the offers a partner may see and promote.
 func (s *Service) SetGrants(ctx context.Context, tenant core.TenantID, partnerID string, offerIDs []string) ([]string, error) {
 	ids := slices.Compact(slices.Sorted(slices.Values(offerIDs)))
+	if ids == nil {
+		ids = []string{} // an empty list revokes every grant (nil would reach SQL as NULL)
+	}
 	var v core.Validator
 	v.Check(len(ids) <= 10000, "offer_ids", "at most 10000 offers")
 	v.Check(!slices.Contains(ids, ""), "offer_ids", "must not hold empty ids")

@@ -120,7 +120,7 @@ func (s *CatalogStore) SetGrants(ctx context.Context, tenant core.TenantID, part
 		if n != len(offerIDs) {
 			return core.Invalid("offer_ids", "names an offer that does not exist")
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM partner_offers WHERE tenant_id=$1 AND partner_id=$2 AND NOT offer_id = ANY($3)`, tenant, partnerID, offerIDs); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM partner_offers WHERE tenant_id=$1 AND partner_id=$2 AND NOT offer_id = ANY(coalesce($3::text[], '{}'))`, tenant, partnerID, offerIDs); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO partner_offers (tenant_id, partner_id, offer_id) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`, tenant, partnerID, offerIDs)

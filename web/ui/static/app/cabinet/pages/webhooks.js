@@ -11,6 +11,7 @@ import { useAction, Editor, StatusBadge, splitList } from '../common.js';
 export default function Webhooks() {
 	const hooks = useFetch('/webhooks');
 	const [result, setResult] = useState(null);
+	const [secret, setSecret] = useState(''); // made by the first signed save, shown once
 	const act = useAction(hooks.reload);
 	const test = w => act.run(async () => setResult(await post(`/webhooks/${w.id}/test`, {})));
 	const remove = w => confirmed(t('hooks.deleteConfirm')) && act.run(() => del('/webhooks/' + w.id));
@@ -20,8 +21,9 @@ export default function Webhooks() {
 		${result && html`<${Notice} kind=${result.status === 'delivered' ? 'success' : 'error'}>
 			${t('hooks.tested', { status: t('state.' + result.status) })} ${result.last_error || (result.last_status_code ? `HTTP ${result.last_status_code}` : '')}
 			<a href="/app/postbacks?tab=outgoing">${t('hooks.seeLog')}</a><//>`}
+		${secret && html`<${Notice} kind="warn">${t('keys.once')}<//><${CopyField} label=${t('hooks.secret')} name="webhook_secret_new" value=${secret} />`}
 		<${Editor} title=${t('hooks.list')} newLabel=${t('hooks.new')} canWrite=${true}
-			form=${({ item, done }) => html`<${HookForm} key=${item.id || 'new'} hook=${item} onSaved=${() => { done(); hooks.reload(); }} />`}
+			form=${({ item, done }) => html`<${HookForm} key=${item.id || 'new'} hook=${item} onSaved=${res => { if (res.secret) setSecret(res.secret); done(); hooks.reload(); }} />`}
 			list=${({ edit }) => html`<${Loaded} state=${hooks}>${d => html`<${Table} empty=${t('hooks.none')} rows=${d.items} columns=${[
 				[t('field.url'), w => html`<code>${w.method} ${w.url}</code>${w.description && html`<br /><small class="muted">${w.description}</small>`}`],
 				[t('hooks.format'), w => w.format],
@@ -43,8 +45,7 @@ function HookForm({ hook, onSaved }) {
 		sign: hook.sign ?? true, enabled: hook.enabled ?? true, description: hook.description || '',
 	}, async v => {
 		const body = { ...v, url: v.url.trim(), events: splitList(v.events), description: v.description.trim() };
-		await (hook.id ? put('/webhooks/' + hook.id, body) : post('/webhooks', body));
-		onSaved();
+		onSaved(await (hook.id ? put('/webhooks/' + hook.id, body) : post('/webhooks', body)));
 	});
 	return html`<${Form} form=${form} submitLabel=${hook.id ? t('save') : t('hooks.create')} class="inline">
 		<${Field} form=${form} name="url" type="url" label=${t('field.url')} hint=${t('hooks.urlHint', { macros: '{conversion_id}, {status}, {revenue}, {currency}, {click_id}, {tx_id}' })} required />

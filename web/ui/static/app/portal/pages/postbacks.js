@@ -113,12 +113,15 @@ function Overrides({ onSent }) {
 }
 
 function NewOverride({ offers, onCreated }) {
+	const [secret, setSecret] = useState(''); // made by the first signed save, shown once
 	const form = useForm({ ...endpointValues(null), offer_id: offers[0].id }, async v => {
-		await post('/me/postbacks', { ...endpointBody(v), offer_id: v.offer_id });
+		const res = await post('/me/postbacks', { ...endpointBody(v), offer_id: v.offer_id });
+		setSecret(res.secret || '');
 		form.reset({ ...endpointValues(null), offer_id: v.offer_id });
 		onCreated();
 	});
 	return html`<details class="new-override"><summary>${t('portal.pb.addOverride')}</summary>
+		${secret && html`<${CopyField} label=${t('portal.pb.secretOnce')} name="override_secret" value=${secret} />`}
 		<${Form} form=${form} submitLabel=${t('portal.pb.add')}>
 			<${Field} form=${form} name="offer_id" type="select" label=${t('portal.links.offer')} options=${offers.map(o => [o.id, o.name])} />
 			<${Field} form=${form} name="url" type="url" label=${t('portal.pb.url')} />
