@@ -120,7 +120,13 @@ func TestE2E_AgencyCommissionPlugin(t *testing.T) {
 // name, and uploads it as the owner's tenant-private plugin.
 func (ta *testApp) uploadPlugin(owner, dir, id, name string) {
 	ta.t.Helper()
-	req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/plugins", bytes.NewReader(agencyBundle(ta.t, dir, id, name)))
+	ta.uploadBundle(owner, id, agencyBundle(ta.t, dir, id, name))
+}
+
+// uploadBundle uploads a bundle as the owner's tenant-private plugin.
+func (ta *testApp) uploadBundle(owner, id string, bundle []byte) {
+	ta.t.Helper()
+	req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/plugins", bytes.NewReader(bundle))
 	req.Header.Set("Authorization", "Bearer "+owner)
 	req.Header.Set("Content-Type", "application/octet-stream")
 	res, err := ta.srv.Client().Do(req)
@@ -138,7 +144,14 @@ func (ta *testApp) uploadPlugin(owner, dir, id, name string) {
 // agency's own plugin with id and name.
 func agencyBundle(t testing.TB, dir, id, name string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	return agencyBundleOf(t, dir, dir, id, name)
+}
+
+// agencyBundleOf bundles the code in codeDir with the manifest of
+// manifestDir (renamed to id and name), unsigned.
+func agencyBundleOf(t testing.TB, manifestDir, codeDir, id, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(manifestDir, "manifest.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +161,7 @@ func agencyBundle(t testing.TB, dir, id, name string) []byte {
 	}
 	m["id"], m["name"] = id, name
 	manifest, _ := json.Marshal(m)
-	bundle, err := plugin.Pack(manifest, wasmtest.Build(t, dir), nil)
+	bundle, err := plugin.Pack(manifest, wasmtest.Build(t, codeDir), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,4 +260,44 @@ func TestE2E_PostbackFormatPlugin(t *testing.T) {
 		_, b := ta.call("GET", "/api/v1/postbacks/outgoing/"+delivery.ID, partner, nil)
 		t.Fatalf("the test postback never arrived: %s", b)
 	}
+}
+
+// TestE2E_CommissionPluginFailsClosed: a tenant's commission plugin that
+// crashes never lets money be guessed — the conversion's commission waits,
+// retried through the bus, and the crash is in the plugin's log; once the
+// tenant disables the plugin, the first-party model books it.
+func TestE2E_CommissionPluginFailsClosed(t *testing.T) {
+	ta := newTestApp(t)
+	owner, _ := ta.advertiser("owner@crashy.test")
+	partner, partnerID := ta.partner(owner, "pat@crashy.test")
+	var offer, campaign struct{ ID string }
+	ta.must(201, "POST", "/api/v1/offers", owner, map[string]any{"name": "Hats", "url": "https://shop.example/buy?cid={click_id}",
+		"payout": "4.50", "currency": "USD"}, &offer)
+	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": "Winter", "offer_id": offer.ID}, &campaign)
+	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
+	// hosts/wasm/testdata/panicker indexes out of range in its commission hook.
+	ta.uploadBundle(owner, "agency.crashy", agencyBundleOf(t, "examples/weekendbonus", "hosts/wasm/testdata/panicker", "agency.crashy", "Crashy"))
+	ta.must(201, "POST", "/api/v1/plugins/agency.crashy/install", owner, map[string]any{"config": map[string]any{}}, nil)
+
+	ta.e2ePostback(owner, ta.e2eClick(partner, offer.ID, ""), "20.00", "order-9")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		b := ta.must(200, "GET", "/api/v1/plugins/agency.crashy/logs", owner, nil, nil)
+		if strings.Contains(string(b), "index out of range") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the crash never reached the plugin's log: %s", b)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // more deliveries of the conversion, each failing closed
+	var bal struct{ Items []struct{ Hold string } }
+	ta.must(200, "GET", "/api/v1/me/balances", partner, nil, &bal)
+	if len(bal.Items) != 0 {
+		t.Fatalf("money was booked while the commission plugin crashes: %+v", bal)
+	}
+
+	ta.must(200, "POST", "/api/v1/plugins/agency.crashy/disable", owner, map[string]any{}, nil)
+	ta.e2eWaitHold(partner, "4.50") // the offer's payout, by the first-party CPA model
 }
