@@ -592,22 +592,46 @@ func installPlugin(t *testing.T, adv *tab) {
 }
 
 // uploadPluginUI uploads an agency's own bundle (the weekend-bonus example
-// under a private id) through the page: it is listed as unsigned.
+// under a private id) through the page — listed as unsigned — installs it
+// with its schema's defaults, then uploads version 1.1.0, upgrades to it and
+// rolls back.
 func uploadPluginUI(t *testing.T, adv *tab) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "browser-bonus.affplug")
-	if err := os.WriteFile(path, agencyBundle(t, "examples/weekendbonus", "agency.browser-bonus", "Browser bonus"), 0o600); err != nil {
-		t.Fatal(err)
+	upload := func(version string) {
+		path := filepath.Join(t.TempDir(), "browser-bonus.affplug")
+		bundle := agencyBundleOf(t, "examples/weekendbonus", "examples/weekendbonus", "agency.browser-bonus", "Browser bonus",
+			func(m map[string]any) { m["version"] = version })
+		if err := os.WriteFile(path, bundle, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		adv.do("choose bundle", chromedp.SetUploadFiles(`input[name=bundle]`, []string{path}))
+		adv.submit(`input[name=bundle]`)
+		adv.waitText("Uploaded Browser bonus " + version + ". Install it below.")
 	}
-	adv.do("choose bundle", chromedp.SetUploadFiles(`input[name=bundle]`, []string{path}))
-	adv.submit(`input[name=bundle]`)
-	adv.waitText("Uploaded Browser bonus 1.0.0. Install it below.")
+	upload("1.0.0")
 	card := `article.plugin[data-plugin="agency.browser-bonus"]`
 	adv.do("uploaded plugin listed", chromedp.WaitVisible(chromedp.CSS(card)))
 	if badges := eval[string](adv, `document.querySelector('`+card+`').innerText`); !strings.Contains(badges, "unsigned") {
 		t.Errorf("an uploaded agency plugin is not marked unsigned: %q", badges)
 	}
 	adv.shot("marketplace-uploaded")
+	adv.click(card + " button[name=install]")
+	adv.submit(`.install-form input[name="config.bonus_percent"]`)
+	inst := `article.installation[data-plugin="agency.browser-bonus"]`
+	adv.do("agency plugin installed", chromedp.WaitVisible(chromedp.CSS(inst)))
+
+	upload("1.1.0")
+	adv.click(inst + " button[name=upgrade]")
+	adv.do("upgraded", chromedp.WaitVisible(chromedp.CSS(inst+" button[name=rollback]")))
+	if v := eval[string](adv, `document.querySelector('`+inst+` header').innerText`); !strings.Contains(v, "1.1.0") {
+		t.Errorf("after the upgrade the installation shows %q; want 1.1.0", v)
+	}
+	adv.shot("marketplace-upgraded")
+	adv.click(inst + " button[name=rollback]")
+	adv.do("rolled back", chromedp.WaitVisible(chromedp.CSS(inst+" button[name=upgrade]")))
+	if v := eval[string](adv, `document.querySelector('`+inst+` header').innerText`); !strings.Contains(v, "1.0.0") {
+		t.Errorf("after the rollback the installation shows %q; want 1.0.0", v)
+	}
 }
 
 // payByHand: the partner gives manual payout instructions, and finance pays

@@ -144,12 +144,13 @@ func (ta *testApp) uploadBundle(owner, id string, bundle []byte) {
 // agency's own plugin with id and name.
 func agencyBundle(t testing.TB, dir, id, name string) []byte {
 	t.Helper()
-	return agencyBundleOf(t, dir, dir, id, name)
+	return agencyBundleOf(t, dir, dir, id, name, nil)
 }
 
 // agencyBundleOf bundles the code in codeDir with the manifest of
-// manifestDir (renamed to id and name), unsigned.
-func agencyBundleOf(t testing.TB, manifestDir, codeDir, id, name string) []byte {
+// manifestDir (renamed to id and name, then changed by edit if set),
+// unsigned.
+func agencyBundleOf(t testing.TB, manifestDir, codeDir, id, name string, edit func(map[string]any)) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(manifestDir, "manifest.json"))
 	if err != nil {
@@ -160,6 +161,9 @@ func agencyBundleOf(t testing.TB, manifestDir, codeDir, id, name string) []byte 
 		t.Fatal(err)
 	}
 	m["id"], m["name"] = id, name
+	if edit != nil {
+		edit(m)
+	}
 	manifest, _ := json.Marshal(m)
 	bundle, err := plugin.Pack(manifest, wasmtest.Build(t, codeDir), nil)
 	if err != nil {
@@ -276,7 +280,7 @@ func TestE2E_CommissionPluginFailsClosed(t *testing.T) {
 	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": "Winter", "offer_id": offer.ID}, &campaign)
 	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
 	// hosts/wasm/testdata/panicker indexes out of range in its commission hook.
-	ta.uploadBundle(owner, "agency.crashy", agencyBundleOf(t, "examples/weekendbonus", "hosts/wasm/testdata/panicker", "agency.crashy", "Crashy"))
+	ta.uploadBundle(owner, "agency.crashy", agencyBundleOf(t, "examples/weekendbonus", "hosts/wasm/testdata/panicker", "agency.crashy", "Crashy", nil))
 	ta.must(201, "POST", "/api/v1/plugins/agency.crashy/install", owner, map[string]any{"config": map[string]any{}}, nil)
 
 	ta.e2ePostback(owner, ta.e2eClick(partner, offer.ID, ""), "20.00", "order-9")

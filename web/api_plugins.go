@@ -84,32 +84,11 @@ type installedView struct {
 	UpdatedAt       time.Time       `json:"updated_at"`
 }
 
-func installedOf(in plugin.Installation, previous string) installedView {
+func installedOf(in plugin.Installation) installedView {
 	m := in.Version.Manifest
-	return installedView{ID: in.PluginID, InstallationID: in.ID, Name: m.Name, Version: m.Version, PreviousVersion: previous,
+	return installedView{ID: in.PluginID, InstallationID: in.ID, Name: m.Name, Version: m.Version, PreviousVersion: in.PreviousVersion,
 		Enabled: in.Enabled, Hooks: m.Hooks, Signed: in.Version.Signed, Config: json.RawMessage(in.Config),
 		Secrets: nonNil(in.SecretNames), Revision: in.Revision, UpdatedAt: in.UpdatedAt}
-}
-
-// previousVersions maps version ids to version strings for roll-back hints.
-func previousVersion(ctx context.Context, svc PluginService, tenant core.TenantID, in plugin.Installation) string {
-	if in.PreviousVersionID == "" {
-		return ""
-	}
-	list, err := svc.Marketplace(ctx, tenant)
-	if err != nil {
-		return ""
-	}
-	for _, l := range list {
-		if l.Version.Manifest.ID == in.PluginID {
-			for _, v := range l.Versions {
-				if v != in.Version.Manifest.Version {
-					return v
-				}
-			}
-		}
-	}
-	return ""
 }
 
 // handleMarketplace serves GET /api/v1/marketplace.
@@ -177,7 +156,7 @@ func handlePluginInstall(s *Server, svc PluginService) http.HandlerFunc {
 		if core.KindOf(existsErr) == core.KindNotFound {
 			status = http.StatusCreated
 		}
-		respond(w, status, installedOf(in, previousVersion(r.Context(), svc, tenant, in)))
+		respond(w, status, installedOf(in))
 	}
 }
 
@@ -208,7 +187,7 @@ func handlePluginUpgrade(s *Server, svc PluginService) http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		respond(w, http.StatusOK, installedOf(in, previousVersion(r.Context(), svc, tenant, in)))
+		respond(w, http.StatusOK, installedOf(in))
 	}
 }
 
@@ -222,7 +201,7 @@ func handlePluginsInstalled(s *Server, svc PluginService) http.HandlerFunc {
 		}
 		out := list[installedView]{Items: make([]installedView, 0, len(ins))}
 		for _, in := range ins {
-			out.Items = append(out.Items, installedOf(in, ""))
+			out.Items = append(out.Items, installedOf(in))
 		}
 		respond(w, http.StatusOK, out)
 	}
@@ -252,7 +231,7 @@ func handlePluginChange(s *Server, svc PluginService, action string) http.Handle
 			s.writeError(w, r, err)
 			return
 		}
-		respond(w, http.StatusOK, installedOf(in, previousVersion(r.Context(), svc, tenant, in)))
+		respond(w, http.StatusOK, installedOf(in))
 	}
 }
 

@@ -29,6 +29,7 @@ type Installation struct {
 	PluginID          string
 	VersionID         string
 	PreviousVersionID string // for roll back; empty when there is none
+	PreviousVersion   string // that version's version string (filled by the store on reads)
 	Enabled           bool
 	Config            []byte // JSON, validated against the version's schema
 	SealedSecrets     []byte

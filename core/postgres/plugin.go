@@ -84,17 +84,18 @@ func (s *PluginStore) Artifact(ctx context.Context, sha string) ([]byte, error) 
 	return b, translate(err, "plugin artifact")
 }
 
-const installationCols = `i.id, i.tenant_id, i.plugin_id, i.version_id, COALESCE(i.previous_version_id, ''), i.enabled, i.config,
+const installationCols = `i.id, i.tenant_id, i.plugin_id, i.version_id, COALESCE(i.previous_version_id, ''), COALESCE(pv.version, ''), i.enabled, i.config,
 	i.secrets, i.secret_names, i.priority, i.revision, i.created_at, i.updated_at, ` + versionCols
 
-const installationFrom = ` FROM plugin_installations i JOIN plugin_versions v ON v.id = i.version_id JOIN plugin_artifacts a ON a.sha256 = v.sha256`
+const installationFrom = ` FROM plugin_installations i JOIN plugin_versions v ON v.id = i.version_id JOIN plugin_artifacts a ON a.sha256 = v.sha256
+	LEFT JOIN plugin_versions pv ON pv.id = i.previous_version_id`
 
 func scanInstallation(row pgx.Row) (plugin.Installation, error) {
 	var in plugin.Installation
 	var manifest []byte
 	var owner string
 	v := &in.Version
-	err := row.Scan(&in.ID, &in.Tenant, &in.PluginID, &in.VersionID, &in.PreviousVersionID, &in.Enabled, &in.Config,
+	err := row.Scan(&in.ID, &in.Tenant, &in.PluginID, &in.VersionID, &in.PreviousVersionID, &in.PreviousVersion, &in.Enabled, &in.Config,
 		&in.SealedSecrets, &in.SecretNames, &in.Priority, &in.Revision, &in.CreatedAt, &in.UpdatedAt,
 		&v.ID, &owner, &manifest, &v.SHA256, &v.Size, &v.Signed, &v.SignerKey, &v.CreatedAt)
 	if err != nil {
