@@ -257,6 +257,29 @@ func portalMethod(t *testing.T, p *tab) {
 	}
 	assertNoPlatformName(t, p)
 	p.shot("payout-method")
+
+	// Bank details instead: a mistyped IBAN fails its checksum at its field.
+	p.choose("select[name=kind]", "bank")
+	p.fill(`input[name="details.account_holder"]`, "Pia Publisher")
+	p.fill(`input[name="details.iban"]`, "DE89 3704 0044 0532 0130 01")
+	p.fill("input[name=currency]", "EUR")
+	p.submit(`input[name="details.iban"]`)
+	p.do("iban field error", chromedp.WaitVisible(chromedp.CSS(`.field.invalid input[name="details.iban"]`)))
+	p.fill(`input[name="details.iban"]`, "DE89 3704 0044 0532 0130 00")
+	p.submit(`input[name="details.iban"]`)
+	p.waitText("Payout method saved.")
+	if got := eval[string](p, `document.querySelector('[data-testid=method-summary]').innerText`); !strings.Contains(got, "DE89370400440532013000") {
+		t.Errorf("saved bank method shows %q", got)
+	}
+	p.shot("payout-method-bank")
+
+	// Back to the crypto wallet the payout test below uses.
+	p.choose("select[name=kind]", "crypto")
+	p.fill("input[name=currency]", "USDT")
+	p.choose("select[name=network]", "TRC20")
+	p.fill("input[name=address]", addr)
+	p.submit("input[name=address]")
+	p.waitText("Payout method saved.")
 }
 
 // portalBalance checks the balances by state, requests a payout of the

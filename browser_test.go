@@ -494,6 +494,10 @@ func createWebhook(adv *tab, receiver string) {
 	adv.click("button[name=test]")
 	adv.waitText("Test postback: delivered.")
 	adv.shot("webhooks")
+	adv.click("button[name=edit]")
+	adv.fill("input[name=description]", "Order system")
+	adv.submit("input[name=description]")
+	adv.waitText("Order system")
 }
 
 // clickTrackingLink follows the tracking link as a visitor's browser would
@@ -632,22 +636,36 @@ func uploadPluginUI(t *testing.T, adv *tab) {
 	if v := eval[string](adv, `document.querySelector('`+inst+` header').innerText`); !strings.Contains(v, "1.0.0") {
 		t.Errorf("after the rollback the installation shows %q; want 1.0.0", v)
 	}
+	acceptConfirms(adv)
+	adv.click(inst + " button[name=uninstall]")
+	adv.do("uninstalled", chromedp.WaitNotPresent(chromedp.CSS(inst)))
 }
 
-// payByHand: the partner gives manual payout instructions, and finance pays
-// it by hand — a 10.00 USD bonus (posted from the page's session, as
-// finance would through the API) makes money available, the payout is
-// requested for the partner, approved, and marked paid with the transfer's
-// reference.
+// acceptConfirms answers yes to the page's confirmation questions (until
+// the next full page load), as a person clicking OK would.
+func acceptConfirms(tb *tab) {
+	tb.b.t.Helper()
+	_ = eval[bool](tb, `(window.confirm = () => true, true)`)
+}
+
+// payByHand: the partner gives manual payout instructions in the portal,
+// and finance pays it by hand — a 10.00 USD bonus (posted from the page's
+// session, as finance would through the API) makes money available, the
+// payout is requested for the partner, approved, and marked paid with the
+// transfer's reference.
 func payByHand(adv, partner *tab) {
 	adv.b.t.Helper()
-	saved := eval[bool](partner, `fetch('/api/v1/me/payout-method', {method: 'PUT', headers: {'Content-Type': 'application/json'},
-		body: JSON.stringify({kind: 'manual', currency: 'USD', details: {instructions: 'PayPal pat@publisher.test'}})}).then(r => r.ok)`)
+	partner.click(`.portal-nav a[href$="/payout-method"]`)
+	partner.choose("select[name=kind]", "manual")
+	partner.fill("input[name=currency]", "USD")
+	partner.fill(`[name="details.instructions"]`, "PayPal pat@publisher.test")
+	partner.submit(`[name="details.instructions"]`)
+	partner.waitText("Payout method saved.")
 	posted := eval[bool](adv, `fetch('/api/v1/partners?limit=1').then(r => r.json()).then(d => fetch('/api/v1/ledger/adjustments', {
 		method: 'POST', headers: {'Content-Type': 'application/json'},
 		body: JSON.stringify({partner_id: d.items[0].id, kind: 'bonus', amount: '10.00', currency: 'USD', memo: 'launch bonus'})})).then(r => r.status === 201)`)
-	if !saved || !posted {
-		adv.b.t.Fatalf("payout method saved %v, bonus posted %v", saved, posted)
+	if !posted {
+		adv.b.t.Fatal("the bonus adjustment was refused")
 	}
 	section(adv, "/app/payouts", "Payouts")
 	adv.waitText("Pay a partner")

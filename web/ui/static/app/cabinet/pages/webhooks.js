@@ -32,8 +32,8 @@ export default function Webhooks() {
 				[t('status'), w => html`<${StatusBadge} status=${w.enabled ? 'enabled' : 'disabled'} />`],
 				[t('created'), w => fmtTime(w.created_at)],
 				['', w => html`<button class="link" name="test" disabled=${act.busy} onClick=${() => test(w)}>${t('hooks.test')}</button>
-					<button class="link" onClick=${() => edit(w)}>${t('edit')}</button>
-					<button class="link danger" onClick=${() => remove(w)}>${t('remove')}</button>`],
+					<button class="link" name="edit" onClick=${() => edit(w)}>${t('edit')}</button>
+					<button class="link danger" name="remove" onClick=${() => remove(w)}>${t('remove')}</button>`],
 			]} />`}<//>`} />
 		<${Secret} has=${hooks.data?.items.some(w => w.has_secret)} />
 	<//>`;
