@@ -27,11 +27,7 @@ func TestE2E_ClickToCommission(t *testing.T) {
 	ta := newTestApp(t)
 	owner, _ := ta.advertiser("owner@e2e.test")
 	partner, partnerID := ta.partner(owner, "pat@e2e.test")
-	var offer, campaign struct{ ID string }
-	ta.must(201, "POST", "/api/v1/offers", owner, map[string]any{"name": "Shoes", "url": "https://shop.example/buy?cid={click_id}&s={sub1}",
-		"payout": "4.50", "currency": "USD"}, &offer)
-	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": "Spring", "offer_id": offer.ID}, &campaign)
-	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
+	offerID := ta.e2eOffer(owner, partnerID, "Shoes")
 	// The first-party commission and postback-format plugins, installed:
 	// decisions and postbacks go through their hooks (in process).
 	ta.must(201, "POST", "/api/v1/plugins/affcore.commission/install", owner, map[string]any{"config": map[string]any{}}, nil)
@@ -46,7 +42,7 @@ func TestE2E_ClickToCommission(t *testing.T) {
 	defer receiver.Close()
 	ta.must(200, "PUT", "/api/v1/me/postback", partner, map[string]any{"url": receiver.URL + "/pb?cid={click_id}&payout={payout}&s={sub1}&st={status}", "method": "GET"}, nil)
 
-	clickID := ta.e2eClick(partner, offer.ID, "fb ads")
+	clickID := ta.e2eClick(partner, offerID, "fb ads")
 	ta.e2ePostback(owner, clickID, "20.00", "order-1")
 	// The ledger books the partner's commission through the bus.
 	ta.e2eWaitHold(partner, "4.50")
@@ -91,11 +87,7 @@ func TestE2E_AgencyCommissionPlugin(t *testing.T) {
 	ta := newTestApp(t)
 	owner, _ := ta.advertiser("owner@agency.test")
 	partner, partnerID := ta.partner(owner, "pat@agency.test")
-	var offer, campaign struct{ ID string }
-	ta.must(201, "POST", "/api/v1/offers", owner, map[string]any{"name": "Boots", "url": "https://shop.example/buy?cid={click_id}",
-		"payout": "4.50", "currency": "USD"}, &offer)
-	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": "Autumn", "offer_id": offer.ID}, &campaign)
-	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
+	offerID := ta.e2eOffer(owner, partnerID, "Boots")
 	terms := map[string]any{"partner_id": partnerID, "model": "weekend", "params": map[string]string{"percent": "10"}}
 	if status, b := ta.call("POST", "/api/v1/commission-terms", owner, terms); status != 400 || !strings.Contains(string(b), `"field":"model"`) {
 		t.Fatalf("custom model without a plugin: %d %s; want 400 naming model", status, b)
@@ -105,7 +97,7 @@ func TestE2E_AgencyCommissionPlugin(t *testing.T) {
 	ta.must(201, "POST", "/api/v1/plugins/agency.weekend/install", owner, map[string]any{"config": map[string]any{"bonus_percent": "50"}}, nil)
 	ta.must(201, "POST", "/api/v1/commission-terms", owner, terms, nil)
 
-	clickID := ta.e2eClick(partner, offer.ID, "")
+	clickID := ta.e2eClick(partner, offerID, "")
 	ta.e2ePostback(owner, clickID, "20.00", "order-7")
 	// 10% of 20.00 from the plugin; plus its 50% weekend bonus when the
 	// conversion happened on a Saturday or Sunday (UTC).
@@ -170,6 +162,18 @@ func agencyBundleOf(t testing.TB, manifestDir, codeDir, id, name string, edit fu
 		t.Fatal(err)
 	}
 	return bundle
+}
+
+// e2eOffer creates an offer paying 4.50 USD (destination with the click id
+// as cid and sub1 as s) and a campaign of it, and grants it to the partner.
+func (ta *testApp) e2eOffer(owner, partnerID, name string) string {
+	ta.t.Helper()
+	var offer struct{ ID string }
+	ta.must(201, "POST", "/api/v1/offers", owner, map[string]any{"name": name, "url": "https://shop.example/buy?cid={click_id}&s={sub1}",
+		"payout": "4.50", "currency": "USD"}, &offer)
+	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": name + " campaign", "offer_id": offer.ID}, nil)
+	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
+	return offer.ID
 }
 
 // e2eClick has the partner make a link to the offer and clicks it; it
@@ -274,16 +278,12 @@ func TestE2E_CommissionPluginFailsClosed(t *testing.T) {
 	ta := newTestApp(t)
 	owner, _ := ta.advertiser("owner@crashy.test")
 	partner, partnerID := ta.partner(owner, "pat@crashy.test")
-	var offer, campaign struct{ ID string }
-	ta.must(201, "POST", "/api/v1/offers", owner, map[string]any{"name": "Hats", "url": "https://shop.example/buy?cid={click_id}",
-		"payout": "4.50", "currency": "USD"}, &offer)
-	ta.must(201, "POST", "/api/v1/campaigns", owner, map[string]any{"name": "Winter", "offer_id": offer.ID}, &campaign)
-	ta.must(200, "PUT", "/api/v1/partners/"+partnerID+"/offers", owner, map[string]any{"offer_ids": []string{offer.ID}}, nil)
+	offerID := ta.e2eOffer(owner, partnerID, "Hats")
 	// hosts/wasm/testdata/panicker indexes out of range in its commission hook.
 	ta.uploadBundle(owner, "agency.crashy", agencyBundleOf(t, "examples/weekendbonus", "hosts/wasm/testdata/panicker", "agency.crashy", "Crashy", nil))
 	ta.must(201, "POST", "/api/v1/plugins/agency.crashy/install", owner, map[string]any{"config": map[string]any{}}, nil)
 
-	ta.e2ePostback(owner, ta.e2eClick(partner, offer.ID, ""), "20.00", "order-9")
+	ta.e2ePostback(owner, ta.e2eClick(partner, offerID, ""), "20.00", "order-9")
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		b := ta.must(200, "GET", "/api/v1/plugins/agency.crashy/logs", owner, nil, nil)
