@@ -31,6 +31,9 @@ var _ commission.Model = commissionHook{}
 
 // Decide implements commission.Model.
 func (m commissionHook) Decide(ctx context.Context, tenant core.TenantID, in commission.Input) (commission.Output, error) {
+	if !m.hooks.Active(ctx, tenant, abi.HookCommission) {
+		return m.builtin.Decide(ctx, tenant, in)
+	}
 	res, err := m.hooks.Commission(ctx, tenant, hookCommissionInput(in))
 	if errors.Is(err, hosts.ErrNoPlugin) {
 		return m.builtin.Decide(ctx, tenant, in)

@@ -23,8 +23,9 @@ type postbacks struct {
 
 // startPostbacks wires the outgoing postbacks: PostgreSQL store, secrets
 // sealed with the master key, the postback-format hook (a tenant's plugin,
-// else the default format in process), the outbound HTTP client, and the planner, worker pool and retry
-// scheduler on the bus. The workers stop when ctx is done or stop is called.
+// else the default format in process), the outbound HTTP client, and the
+// planner, worker pool and retry scheduler on the bus. The workers stop when
+// ctx is done or stop is called.
 func startPostbacks(ctx context.Context, cfg Config, in *infra, box *secret.Box, hooks *hosts.Hooks, reg *prometheus.Registry, log *slog.Logger) (*postbacks, error) {
 	log = log.With("component", "postbacks")
 	store := postgres.NewPostbackStore(in.db)
