@@ -109,7 +109,7 @@ func (e *trackingEnv) startIngest(t *testing.T, bus *natsbus.Bus, clicks *postgr
 // wire builds the tracking services the way affcore serve does.
 func (e *trackingEnv) wire(t *testing.T, d *web.Deps, bus interface {
 	click.Publisher
-	event.LastGetter
+	event.Drainer
 }) {
 	t.Helper()
 	ctx := context.Background()
@@ -125,10 +125,10 @@ func (e *trackingEnv) wire(t *testing.T, d *web.Deps, bus interface {
 	}
 	d.Links = click.NewSigner(key)
 	d.Tracker = click.NewTracker(click.TrackerConfig{Routes: routes, Signer: d.Links, Locator: g, UA: useragent.New(64),
-		Publisher: bus, Clock: core.SystemClock{}})
+		Recorder: click.NewBatcher(bus, click.BatcherConfig{}), Clock: core.SystemClock{}})
 	d.Catalog = catalog.NewService(postgres.NewCatalogStore(e.db), reloadNotifier{routes}, core.SystemClock{})
 	convs := postgres.NewConversionStore(e.db)
-	d.Conversions = conversion.NewService(convs, convs, click.NewFinder(clicks, bus), bus, core.SystemClock{}, coretest.Logger())
+	d.Conversions = conversion.NewService(convs, convs, click.NewFinder(clicks, bus, 0), bus, core.SystemClock{}, coretest.Logger())
 	st := postgres.NewStatsStore(e.db)
 	d.Stats = stats.NewService(st, st)
 	d.ClientIP = func(r *http.Request) string { // the tests pose as visitors from various addresses

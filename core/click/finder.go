@@ -2,7 +2,8 @@ package click
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"time"
 
 	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/event"
@@ -13,21 +14,28 @@ type Reader interface {
 	Click(ctx context.Context, tenant core.TenantID, id string) (Click, error)
 }
 
-// Finder finds a click wherever it is: in PostgreSQL once ingested, else in
-// the click stream, where it waits from the redirect until ingest. A
-// conversion can therefore be attributed 1 ms after the redirect.
+// Finder finds a click for a postback, also one that arrives before ingest
+// has written the click to PostgreSQL (even 1 ms after the redirect).
 //
-// The order matters: ingest commits a batch and only then acknowledges it,
-// which removes it from the stream. Checking PostgreSQL, then the stream,
-// then PostgreSQL again cannot miss a click that moves in between.
+// Clicks travel in batches, so the stream cannot be searched by click id.
+// Instead, a click missing from PostgreSQL waits for ingest to catch up
+// with the stream as it stood then: a click redirected before the postback
+// was sent is in that stream, and ingest acknowledges (removes) a batch
+// only after its transaction committed. Then PostgreSQL is asked again.
 type Finder struct {
 	store  Reader
-	stream event.LastGetter
+	stream event.Drainer
+	wait   time.Duration
 }
 
-// NewFinder returns a Finder.
-func NewFinder(store Reader, stream event.LastGetter) *Finder {
-	return &Finder{store: store, stream: stream}
+// NewFinder returns a Finder that waits at most wait for ingest (default
+// 5s); past it, the postback is answered "unavailable" so that the sender
+// retries, rather than "unknown click".
+func NewFinder(store Reader, stream event.Drainer, wait time.Duration) *Finder {
+	if wait <= 0 {
+		wait = 5 * time.Second
+	}
+	return &Finder{store: store, stream: stream, wait: wait}
 }
 
 // Click returns the click, or KindNotFound.
@@ -39,15 +47,14 @@ func (f *Finder) Click(ctx context.Context, tenant core.TenantID, id string) (Cl
 	if core.KindOf(err) != core.KindNotFound {
 		return c, err
 	}
-	data, found, err := f.stream.LastMsg(ctx, event.ClicksStream.Name, event.ClickSubject(tenant, id))
-	if err != nil {
-		return Click{}, fmt.Errorf("find click in stream: %w", err)
+	wctx, cancel := context.WithTimeout(ctx, f.wait)
+	err = f.stream.WaitDrained(wctx, event.ClicksStream.Name)
+	cancel()
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return Click{}, core.Errorf(core.KindUnavailable, "click %s is not recorded yet; retry later", id)
 	}
-	if found {
-		if c, err = event.DecodeClick(data); err != nil {
-			return Click{}, fmt.Errorf("decode click %s: %w", id, err)
-		}
-		return c, nil
+	if err != nil {
+		return Click{}, core.Wrap(core.KindUnavailable, err, "find click")
 	}
 	return f.store.Click(ctx, tenant, id)
 }

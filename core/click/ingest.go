@@ -18,8 +18,10 @@ type Writer interface {
 
 // IngestConfig tunes the ingest workers.
 type IngestConfig struct {
-	Workers   int           // parallel batches (default 2)
-	BatchSize int           // clicks per transaction (default 5000)
+	Workers int // parallel transactions (default 2)
+	// BatchSize is the number of stream messages per transaction (default
+	// 256); a message holds one click or a batch of them (up to 512).
+	BatchSize int
 	MaxWait   time.Duration // how long a worker waits to fill a batch (default 50ms)
 }
 
@@ -43,7 +45,7 @@ func NewIngester(src event.Fetcher, dst Writer, cfg IngestConfig, log *slog.Logg
 		cfg.Workers = 2
 	}
 	if cfg.BatchSize <= 0 {
-		cfg.BatchSize = 5000
+		cfg.BatchSize = 256
 	}
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = 50 * time.Millisecond
@@ -122,12 +124,18 @@ func (in *Ingester) ack(acks <-chan *batch) {
 func (in *Ingester) write(ctx context.Context, msgs []event.Message) bool {
 	clicks := make([]Click, 0, len(msgs))
 	for _, m := range msgs {
-		c, err := event.DecodeClick(m.Data())
-		if err != nil || c.ID == "" || c.TenantID == "" {
-			in.log.Error("dropping undecodable click", "err", err, "size", len(m.Data()))
-			continue // acknowledged with its batch: it can never be written
+		got, bad, err := event.DecodeClicks(m.Data())
+		if bad > 0 || err != nil {
+			// acknowledged with its batch: such clicks can never be written
+			in.log.Error("dropping undecodable clicks", "err", err, "bad", bad, "size", len(m.Data()))
 		}
-		clicks = append(clicks, c)
+		for _, c := range got {
+			if c.ID == "" || c.TenantID == "" {
+				in.log.Error("dropping a click without id or tenant", "click_id", c.ID)
+				continue
+			}
+			clicks = append(clicks, c)
+		}
 	}
 	for {
 		wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

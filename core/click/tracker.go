@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/affcore/affcore/core"
-	"github.com/affcore/affcore/core/event"
 )
 
 // Request is one click as the HTTP edge received it.
@@ -34,12 +33,13 @@ var ErrNotFound = core.Errorf(core.KindNotFound, "link not found")
 
 // TrackerConfig holds the Tracker's collaborators.
 type TrackerConfig struct {
-	Routes    *Routes
-	Signer    *Signer
-	Locator   Locator  // nil: no GEO
-	UA        UAParser // nil: no device
-	Publisher Publisher
-	Clock     core.Clock
+	Routes  *Routes
+	Signer  *Signer
+	Locator Locator  // nil: no GEO
+	UA      UAParser // nil: no device
+	// Recorder stores each click before its redirect (a Batcher).
+	Recorder Recorder
+	Clock    core.Clock
 	// Hook is the click-scoring hook (plugins); nil uses only the built-in score.
 	Hook Scorer
 	// HookDeadline bounds the hook (default 5ms).
@@ -74,7 +74,7 @@ func (t *Tracker) Track(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("encode click: %w", err)
 	}
-	if err := t.cfg.Publisher.Publish(ctx, event.ClickSubject(c.TenantID, c.ID), payload, c.ID); err != nil {
+	if err := t.cfg.Recorder.Record(ctx, c.ID, payload); err != nil {
 		return Result{}, core.Wrap(core.KindUnavailable, err, "the click could not be recorded; try again")
 	}
 	return Result{ClickID: c.ID, URL: Fill(dest, c)}, nil

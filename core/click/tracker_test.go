@@ -71,23 +71,37 @@ func newTracker(t *testing.T, hook click.Scorer) (*click.Tracker, *click.Signer,
 	}
 	signer := click.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
 	return click.NewTracker(click.TrackerConfig{Routes: routes, Signer: signer, Locator: g, UA: useragent.New(100),
-		Publisher: bus, Clock: core.SystemClock{}, Hook: hook, HookDeadline: 20 * time.Millisecond}), signer, bus
+		Recorder: click.NewBatcher(bus, click.BatcherConfig{}), Clock: core.SystemClock{}, Hook: hook, HookDeadline: 20 * time.Millisecond}), signer, bus
 }
 
-// stored reads the click the stream holds under its own subject.
+// stored finds a click among the batches the stream holds.
 func stored(t *testing.T, bus *natsbus.Bus, id string) (click.Click, bool) {
 	t.Helper()
-	data, found, err := bus.LastMsg(context.Background(), event.ClicksStream.Name, event.ClickSubject("ten_a", id))
+	ctx := context.Background()
+	s, err := bus.JS.Stream(ctx, event.ClicksStream.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c click.Click
-	if found {
-		if c, err = event.DecodeClick(data); err != nil {
-			t.Fatal(err)
+	info, err := s.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
+		m, err := s.GetMsg(ctx, seq)
+		if err != nil {
+			continue // acknowledged and gone
+		}
+		clicks, bad, err := event.DecodeClicks(m.Data)
+		if err != nil || bad > 0 {
+			t.Fatalf("message %d: %d bad clicks, %v", seq, bad, err)
+		}
+		for _, c := range clicks {
+			if c.ID == id {
+				return c, true
+			}
 		}
 	}
-	return c, found
+	return click.Click{}, false
 }
 
 func TestTracker_Track(t *testing.T) {
@@ -240,7 +254,7 @@ func BenchmarkTrack(b *testing.B) {
 	}{{"durable", bus}, {"no-publish", nopPublisher{}}} {
 		b.Run(pub.name, func(b *testing.B) {
 			tr := click.NewTracker(click.TrackerConfig{Routes: routes, Signer: click.NewSigner(make([]byte, 32)), Locator: g,
-				UA: useragent.New(100), Publisher: pub.p, Clock: core.SystemClock{}})
+				UA: useragent.New(100), Recorder: click.NewBatcher(pub.p, click.BatcherConfig{}), Clock: core.SystemClock{}})
 			req := click.Request{CampaignID: "cmp_ok", IP: netip.MustParseAddr("81.2.69.160"), UserAgent: chrome, RawQuery: "sub1=a&gclid=x"}
 			b.SetParallelism(32)
 			b.RunParallel(func(pb *testing.PB) {

@@ -39,9 +39,16 @@ type env struct {
 	svc      *conversion.Service
 }
 
-func newEnv(t *testing.T) *env { return newEnvB(t) }
+// newEnv returns an env whose click ingest runs in the background.
+func newEnv(t *testing.T) *env {
+	e := newEnvPaused(t)
+	e.startIngest(t)
+	return e
+}
 
-func newEnvB(t testing.TB) *env {
+// newEnvPaused returns an env whose clicks stay in the stream until the
+// test starts ingest.
+func newEnvPaused(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{db: coretest.DB(t), bus: coretest.NATS(t)}
@@ -67,14 +74,14 @@ func newEnvB(t testing.TB) *env {
 	if err := routes.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.tracker = click.NewTracker(click.TrackerConfig{Routes: routes, Signer: click.NewSigner(make([]byte, 32)), UA: useragent.New(16), Publisher: e.bus, Clock: core.SystemClock{}})
+	e.tracker = click.NewTracker(click.TrackerConfig{Routes: routes, Signer: click.NewSigner(make([]byte, 32)), UA: useragent.New(16), Recorder: click.NewBatcher(e.bus, click.BatcherConfig{}), Clock: core.SystemClock{}})
 	puller, err := e.bus.Puller(ctx, event.ClicksStream.Name, "ingest", 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.ingest = click.NewIngester(puller, clicks, click.IngestConfig{Workers: 1, MaxWait: 20 * time.Millisecond}, coretest.Logger())
 	store := postgres.NewConversionStore(e.db)
-	e.svc = conversion.NewService(store, store, click.NewFinder(clicks, e.bus), e.bus, core.SystemClock{}, coretest.Logger())
+	e.svc = conversion.NewService(store, store, click.NewFinder(clicks, e.bus, time.Second), e.bus, core.SystemClock{}, coretest.Logger())
 	return e
 }
 
@@ -91,20 +98,22 @@ func (e *env) clickUA(t testing.TB, ua string) string {
 	return res.ClickID
 }
 
-// drain runs ingest until the click stream is empty.
-func (e *env) drain(t *testing.T) {
-	t.Helper()
+// startIngest runs click ingest until the test ends.
+func (e *env) startIngest(t testing.TB) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.ingest.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	s, _ := e.bus.JS.Stream(context.Background(), event.ClicksStream.Name)
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if info, err := s.Info(context.Background()); err == nil && info.State.Msgs == 0 {
-			return
-		}
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// drain waits until ingest has emptied the click stream.
+func (e *env) drain(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.bus.WaitDrained(ctx, event.ClicksStream.Name); err != nil {
+		t.Fatalf("clicks not ingested: %v", err)
 	}
-	t.Fatal("clicks not ingested within 10s")
 }
 
 func (e *env) postback(query string, ip string) (conversion.Outcome, error) {
@@ -138,14 +147,29 @@ func (e *env) events(t *testing.T) []event.Conversion {
 }
 
 func TestReceive_BeforeIngestThenTransitions(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvPaused(t)
 	id := e.click(t, "Mozilla/5.0 (compatible; Googlebot/2.1)")
-	// The click is only in the stream: ingest has not run.
-	out, err := e.postback("click_id="+id+"&payout=12.5&status=pending&tx_id=T1", "198.51.100.7")
+	// The click is only in the stream: the postback waits for ingest.
+	type answer struct {
+		out conversion.Outcome
+		err error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		out, err := e.postback("click_id="+id+"&payout=12.5&status=pending&tx_id=T1", "198.51.100.7")
+		answered <- answer{out, err}
+	}()
+	select {
+	case a := <-answered:
+		t.Fatalf("answered before the click was ingested: %+v, %v", a.out, a.err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	e.startIngest(t)
+	a := <-answered
+	out, err := a.out, a.err
 	if err != nil || out.Result != conversion.ResultCreated {
 		t.Fatalf("postback before ingest: %+v, %v", out, err)
 	}
-	e.drain(t)
 	steps := []struct{ query, want string }{
 		{"click_id=" + id + "&payout=12.5&status=pending&tx_id=T1", conversion.ResultDuplicate},
 		{"click_id=" + id + "&status=approved&tx_id=T1", conversion.ResultUpdated},
@@ -170,6 +194,26 @@ func TestReceive_BeforeIngestThenTransitions(t *testing.T) {
 	_ = e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM conversion_transitions WHERE published_at IS NULL`).Scan(&unpublished)
 	if unpublished != 0 {
 		t.Fatalf("%d transitions not marked published", unpublished)
+	}
+}
+
+// Without ingest, a postback for a click still in the stream is refused as
+// "retry later", never as an unknown click, and nothing is created.
+func TestReceive_IngestStalledAsksForRetry(t *testing.T) {
+	e := newEnvPaused(t)
+	id := e.click(t, "")
+	_, err := e.postback("click_id="+id+"&payout=3&tx_id=S1", "198.51.100.7")
+	if core.KindOf(err) != core.KindUnavailable {
+		t.Fatalf("err = %v; want unavailable", err)
+	}
+	var n int
+	_ = e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM conversions`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d conversions; want none", n)
+	}
+	e.startIngest(t)
+	if out, err := e.postback("click_id="+id+"&payout=3&tx_id=S1", "198.51.100.7"); err != nil || out.Result != conversion.ResultCreated {
+		t.Fatalf("retried postback: %+v, %v", out, err)
 	}
 }
 
@@ -286,14 +330,16 @@ func TestRelay_RepublishesUnacknowledged(t *testing.T) {
 }
 
 // BenchmarkReceive is the postback path without HTTP: token, validation,
-// attribution (clicks still in the stream), the conversion statement and the
+// attribution (clicks in PostgreSQL), the conversion statement and the
 // event publish, from 64 concurrent senders.
 func BenchmarkReceive(b *testing.B) {
-	e := newEnvB(b)
+	e := newEnvPaused(b)
+	e.startIngest(b)
 	ids := make([]string, 2000)
 	for i := range ids {
 		ids[i] = e.clickB(b)
 	}
+	e.drain(b)
 	var n atomic.Int64
 	b.SetParallelism(32)
 	b.RunParallel(func(pb *testing.PB) {

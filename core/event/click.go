@@ -7,10 +7,16 @@ import (
 	"github.com/affcore/affcore/core"
 )
 
-// ClickRecorded is the subject family of recorded clicks. Each click has its
-// own subject, ClickSubject(tenant, id), so a postback that arrives before
-// ingest has written the click to PostgreSQL can still find it in the stream.
+// ClickRecorded is the subject family of single recorded clicks, one
+// subject per click (ClickSubject). Earlier releases published every click
+// this way; ingest still reads such messages.
 const ClickRecorded = "click.recorded.v1"
+
+// ClickBatches is the subject of click batches: the click path groups the
+// clicks that arrive while a publish is in flight into one message (group
+// commit), each click still acknowledged to its visitor only once stored.
+// A batch holds clicks of any tenant, so the subject names none.
+const ClickBatches = Prefix + ".clicks.batch.v1"
 
 // CatalogChanged is a plain (not JetStream) NATS subject: a tenant's
 // catalogue changed and every node reloads its click snapshot.
@@ -23,11 +29,11 @@ func ClickSubject(tenant core.TenantID, clickID string) string {
 
 // ClicksStream holds clicks from the redirect until ingest has written them
 // to PostgreSQL. It is a work queue: ingest's acknowledgement (sent after its
-// transaction committed) removes a click. MaxAge bounds how long clicks wait
+// transaction committed) removes a batch. MaxAge bounds how long clicks wait
 // if ingest cannot write at all.
 var ClicksStream = Stream{
 	Name:       "CLICKS",
-	Subjects:   []string{Prefix + ".*." + ClickRecorded + ".*"},
+	Subjects:   []string{ClickBatches, Prefix + ".*." + ClickRecorded + ".*"},
 	MaxAge:     7 * 24 * time.Hour,
 	WorkQueue:  true,
 	Duplicates: 2 * time.Minute,
@@ -85,8 +91,9 @@ type Fetcher interface {
 	Done(ctx context.Context, msgs []Message) error
 }
 
-// LastGetter reads the last message stored on a subject.
-type LastGetter interface {
-	// LastMsg returns the data of the last message on subject, or found=false.
-	LastMsg(ctx context.Context, stream, subject string) (data []byte, found bool, err error)
+// Drainer tells when a work-queue stream's consumer has caught up.
+type Drainer interface {
+	// WaitDrained returns once every message stream held when it was called
+	// has been acknowledged (and so removed), or with ctx's error.
+	WaitDrained(ctx context.Context, stream string) error
 }

@@ -81,20 +81,33 @@ func collect(batch jetstream.MessageBatch, max int) []event.Message {
 	return out
 }
 
-// LastMsg implements event.LastGetter with a direct read of the stream.
-func (b *Bus) LastMsg(ctx context.Context, stream, subject string) ([]byte, bool, error) {
+// WaitDrained implements event.Drainer for a work-queue stream: it notes
+// the stream's last sequence, then polls until every message up to it is
+// gone (acknowledged), backing off from 1 ms to 20 ms between looks.
+func (b *Bus) WaitDrained(ctx context.Context, stream string) error {
 	s, err := b.stream(ctx, stream)
 	if err != nil {
-		return nil, false, err
+		return err
 	}
-	m, err := s.GetLastMsgForSubject(ctx, subject)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil, false, nil
+	var last uint64
+	for pause := time.Millisecond; ; pause = min(pause*2, 20*time.Millisecond) {
+		info, err := s.Info(ctx)
+		if err != nil {
+			return fmt.Errorf("stream %s: %w", stream, err)
+		}
+		st := info.State
+		if last == 0 {
+			last = st.LastSeq
+		}
+		if st.Msgs == 0 || st.FirstSeq > last {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
 	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", subject, err)
-	}
-	return m.Data, true, nil
 }
 
 // stream returns a cached stream handle.
@@ -128,6 +141,6 @@ func (b *Bus) Listen(subject string, fn func(subject string, payload []byte)) (s
 
 // Interface guards.
 var (
-	_ event.Fetcher    = (*Puller)(nil)
-	_ event.LastGetter = (*Bus)(nil)
+	_ event.Fetcher = (*Puller)(nil)
+	_ event.Drainer = (*Bus)(nil)
 )
