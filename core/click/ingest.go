@@ -3,17 +3,19 @@ package click
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/affcore/affcore/core/event"
 )
 
-// Writer writes a batch of clicks to storage in one transaction,
-// idempotently: a click already stored is skipped (and not counted again in
-// the rollups). It decides each new click's uniqueness.
+// Writer writes clicks to storage in one transaction, idempotently: each
+// group holds the clicks of one stream message; a click already stored is
+// skipped (and not counted again in the rollups). It decides each new
+// click's uniqueness.
 type Writer interface {
-	WriteClicks(ctx context.Context, clicks []Click) error
+	WriteClicks(ctx context.Context, groups [][]Click) error
 }
 
 // IngestConfig tunes the ingest workers.
@@ -122,31 +124,32 @@ func (in *Ingester) ack(acks <-chan *batch) {
 // write decodes and writes one batch, retrying while ctx lives. It runs to
 // completion of the current attempt even when shutdown starts.
 func (in *Ingester) write(ctx context.Context, msgs []event.Message) bool {
-	clicks := make([]Click, 0, len(msgs))
+	groups := make([][]Click, 0, len(msgs))
+	n := 0
 	for _, m := range msgs {
 		got, bad, err := event.DecodeClicks(m.Data())
 		if bad > 0 || err != nil {
 			// acknowledged with its batch: such clicks can never be written
 			in.log.Error("dropping undecodable clicks", "err", err, "bad", bad, "size", len(m.Data()))
 		}
-		for _, c := range got {
-			if c.ID == "" || c.TenantID == "" {
-				in.log.Error("dropping a click without id or tenant", "click_id", c.ID)
-				continue
-			}
-			clicks = append(clicks, c)
+		if valid := slices.DeleteFunc(got, func(c Click) bool { return c.ID == "" || c.TenantID == "" }); len(valid) < len(got) {
+			in.log.Error("dropping clicks without id or tenant", "count", len(got)-len(valid))
+			got = valid
+		}
+		if len(got) > 0 {
+			groups, n = append(groups, got), n+len(got)
 		}
 	}
 	for {
 		wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		start := time.Now()
-		err := in.dst.WriteClicks(wctx, clicks)
+		err := in.dst.WriteClicks(wctx, groups)
 		cancel()
 		if err == nil {
-			in.log.Debug("ingest batch", "clicks", len(clicks), "took", time.Since(start))
+			in.log.Debug("ingest batch", "clicks", n, "took", time.Since(start))
 			return true
 		}
-		in.log.Error("write clicks; retrying", "err", err, "clicks", len(clicks))
+		in.log.Error("write clicks; retrying", "err", err, "clicks", n)
 		if sleep(ctx, time.Second); ctx.Err() != nil {
 			return false
 		}

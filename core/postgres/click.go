@@ -3,15 +3,10 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/netip"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/click"
@@ -34,155 +29,6 @@ var (
 	_ click.Reader         = (*ClickStore)(nil)
 	_ click.SnapshotLoader = (*ClickStore)(nil)
 )
-
-// stageCols are the columns COPY fills, in clickRow order.
-var stageCols = []string{"id", "clicked_at", "tenant_id", "campaign_id", "offer_id", "partner_id", "source_id", "landing_id",
-	"ip", "user_agent", "device", "os", "browser", "country", "region", "city", "asn", "referrer",
-	"sub1", "sub2", "sub3", "sub4", "sub5", "gclid", "fbclid", "ttclid", "params", "route", "score", "fraud"}
-
-// The staging table is LIKE clicks, so INSERT ... SELECT * needs stageCols
-// plus is_unique to be every column of clicks in table order.
-
-func clickRow(c *event.Click) []any {
-	var ip any
-	if a, err := netip.ParseAddr(c.IP); err == nil {
-		ip = a
-	}
-	params := json.RawMessage("{}")
-	if len(c.Params) > 0 {
-		params, _ = json.Marshal(c.Params)
-	}
-	return []any{c.ID, c.At, string(c.TenantID), c.CampaignID, c.OfferID, c.PartnerID, c.SourceID, c.LandingID,
-		ip, c.UserAgent, c.Device, c.OS, c.Browser, c.Country, c.Region, c.City, int64(c.ASN), c.Referrer,
-		c.Subs[0], c.Subs[1], c.Subs[2], c.Subs[3], c.Subs[4], c.GCLID, c.FBCLID, c.TTCLID, params, c.Route,
-		int16(c.Score), c.Fraud}
-}
-
-// uniquesSQL decides uniqueness: for each campaign + IP, the batch's first
-// click opens a new 24-hour window unless one is open. It returns the
-// ordinal (1-based) of each first click that opened a window. Rows are
-// upserted in key order so concurrent batches lock them in the same order.
-const uniquesSQL = `
-WITH src AS (
-    SELECT * FROM unnest($1::text[], $2::inet[], $3::timestamptz[]) WITH ORDINALITY AS s(campaign_id, ip, at, n)
-), up AS (
-    INSERT INTO click_uniques AS u (campaign_id, ip, window_start)
-    SELECT campaign_id, ip, at FROM src ORDER BY campaign_id, ip
-    ON CONFLICT (campaign_id, ip) DO UPDATE SET window_start = excluded.window_start
-    WHERE u.window_start <= excluded.window_start - interval '24 hours'
-    RETURNING campaign_id, ip
-)
-SELECT src.n FROM src JOIN up ON up.campaign_id = src.campaign_id AND up.ip = src.ip`
-
-// ingestSQL moves the staged batch into clicks, skipping clicks already
-// stored (a redelivery), and adds only the inserted clicks to the hourly
-// rollups, in key order.
-const ingestSQL = `
-WITH ins AS (
-    INSERT INTO clicks SELECT * FROM click_stage ON CONFLICT DO NOTHING
-    RETURNING tenant_id, clicked_at, campaign_id, offer_id, partner_id, source_id, country, device, is_unique, fraud
-)
-INSERT INTO click_stats_hourly AS r (tenant_id, hour, campaign_id, offer_id, partner_id, source_id, country, device,
-    clicks, unique_clicks, fraud_clicks)
-SELECT tenant_id, date_trunc('hour', clicked_at), campaign_id, offer_id, partner_id, source_id, country, device,
-    count(*), count(*) FILTER (WHERE is_unique), count(*) FILTER (WHERE fraud)
-FROM ins GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
-ON CONFLICT (tenant_id, hour, campaign_id, offer_id, partner_id, source_id, country, device) DO UPDATE SET
-    clicks = r.clicks + excluded.clicks, unique_clicks = r.unique_clicks + excluded.unique_clicks,
-    fraud_clicks = r.fraud_clicks + excluded.fraud_clicks`
-
-// WriteClicks implements click.Writer in one transaction: decide uniqueness
-// (uniquesSQL), COPY into a per-connection staging table, then ingestSQL.
-// A deadlock or serialization failure is retried.
-func (s *ClickStore) WriteClicks(ctx context.Context, clicks []event.Click) error {
-	if len(clicks) == 0 {
-		return nil
-	}
-	if err := s.ensureDays(ctx, clicks); err != nil {
-		return err
-	}
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		if err = s.db.InTx(ctx, func(tx pgx.Tx) error { return writeBatch(ctx, tx, clicks) }); !retryable(err) {
-			break
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("write %d clicks: %w", len(clicks), err)
-	}
-	return nil
-}
-
-func writeBatch(ctx context.Context, tx pgx.Tx, clicks []event.Click) error {
-	unique, err := uniques(ctx, tx, clicks)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS click_stage (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`); err != nil {
-		return err
-	}
-	i := 0
-	src := pgx.CopyFromFunc(func() ([]any, error) {
-		if i == len(clicks) {
-			return nil, nil
-		}
-		i++
-		return append(clickRow(&clicks[i-1]), unique[i-1]), nil
-	})
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"click_stage"}, append(stageCols, "is_unique"), src); err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, ingestSQL)
-	return err
-}
-
-// uniques returns, per click of the batch, whether it opened a uniqueness
-// window. Only each campaign + IP's earliest click in the batch can. A
-// redelivered click cannot reopen its own window (windows only move forward
-// and it was inside one when first stored), and its row is skipped anyway.
-func uniques(ctx context.Context, tx pgx.Tx, clicks []event.Click) ([]bool, error) {
-	type key struct{ campaign, ip string }
-	first := make(map[key]int, len(clicks))
-	for i := range clicks {
-		c := &clicks[i]
-		if c.IP == "" {
-			continue
-		}
-		k := key{c.CampaignID, c.IP}
-		if j, ok := first[k]; !ok || c.At.Before(clicks[j].At) || (c.At.Equal(clicks[j].At) && c.ID < clicks[j].ID) {
-			first[k] = i
-		}
-	}
-	idx := make([]int, 0, len(first))
-	campaigns, ips, ats := make([]string, 0, len(first)), make([]netip.Addr, 0, len(first)), make([]time.Time, 0, len(first))
-	for _, i := range first {
-		ip, err := netip.ParseAddr(clicks[i].IP)
-		if err != nil {
-			continue
-		}
-		idx = append(idx, i)
-		campaigns, ips, ats = append(campaigns, clicks[i].CampaignID), append(ips, ip), append(ats, clicks[i].At)
-	}
-	out := make([]bool, len(clicks))
-	rows, err := tx.Query(ctx, uniquesSQL, campaigns, ips, ats)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n int
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out[idx[n-1]] = true
-	}
-	return out, rows.Err()
-}
-
-func retryable(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
-}
 
 // ensureDays creates the partitions of the batch's days unless known.
 func (s *ClickStore) ensureDays(ctx context.Context, clicks []event.Click) error {

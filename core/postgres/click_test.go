@@ -20,6 +20,15 @@ func mkClick(tenant core.TenantID, at time.Time, ip string) event.Click {
 		Params: map[string]string{"utm": "x"}}
 }
 
+// one makes each click a stream message of its own.
+func one(clicks ...event.Click) [][]event.Click {
+	groups := make([][]event.Click, len(clicks))
+	for i := range clicks {
+		groups[i] = clicks[i : i+1]
+	}
+	return groups
+}
+
 type rollup struct{ clicks, uniques, fraud int64 }
 
 func rollups(t *testing.T, db *postgres.DB, tenant core.TenantID) rollup {
@@ -55,14 +64,14 @@ func TestClickStore_WriteClicks(t *testing.T) {
 		mkClick(tenant, now.Add(-48*time.Hour), "81.2.69.9"), // another day: another partition
 	}
 	batch[2].Fraud = true
-	if err := s.WriteClicks(ctx, batch); err != nil {
+	if err := s.WriteClicks(ctx, [][]event.Click{batch[:2], batch[2:]}); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("redelivery-counts-once", func(t *testing.T) {
-		if err := s.WriteClicks(ctx, batch); err != nil {
+		if err := s.WriteClicks(ctx, [][]event.Click{batch[:2], batch[2:]}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.WriteClicks(ctx, batch[1:2]); err != nil {
+		if err := s.WriteClicks(ctx, one(batch...)); err != nil {
 			t.Fatal(err)
 		}
 		n, uniques := countClicks(t, db, tenant)
@@ -75,11 +84,26 @@ func TestClickStore_WriteClicks(t *testing.T) {
 	})
 	t.Run("unique-again-after-24h", func(t *testing.T) {
 		later := mkClick(tenant, now.Add(25*time.Hour), "81.2.69.1")
-		if err := s.WriteClicks(ctx, []event.Click{later}); err != nil {
+		if err := s.WriteClicks(ctx, one(later)); err != nil {
 			t.Fatal(err)
 		}
 		if _, uniques := countClicks(t, db, tenant); uniques != 4 {
 			t.Fatalf("unique %d; want 4", uniques)
+		}
+	})
+	// A message that repeats a stored click behind a new one (the click path
+	// never does this) still stores the new click once and counts it once.
+	t.Run("stored-click-in-a-new-message", func(t *testing.T) {
+		fresh := mkClick(tenant, now.Add(time.Second), "81.2.69.3")
+		if err := s.WriteClicks(ctx, [][]event.Click{{fresh, batch[0], batch[3]}}); err != nil {
+			t.Fatal(err)
+		}
+		n, uniques := countClicks(t, db, tenant)
+		if n != 6 || uniques != 5 {
+			t.Fatalf("clicks %d, unique %d; want 6, 5", n, uniques)
+		}
+		if r := rollups(t, db, tenant); r != (rollup{6, 5, 1}) {
+			t.Fatalf("rollups %+v; want 6 clicks, 5 unique, 1 fraud", r)
 		}
 	})
 	t.Run("read-back", func(t *testing.T) {
@@ -106,9 +130,10 @@ func TestClickStore_ConcurrentBatchesNoDoubleCount(t *testing.T) {
 		batch = append(batch, mkClick("ten_c", now.Add(time.Duration(i)*time.Millisecond), "10.0.0."+string(rune('0'+i%10))))
 	}
 	var wg sync.WaitGroup
-	for range 4 { // the same batch delivered four times at once
+	groups := [][]event.Click{batch[:700], batch[700:1400], batch[1400:]}
+	for range 4 { // the same messages delivered four times at once
 		wg.Go(func() {
-			if err := s.WriteClicks(ctx, batch); err != nil {
+			if err := s.WriteClicks(ctx, groups); err != nil {
 				t.Error(err)
 			}
 		})
@@ -197,7 +222,7 @@ func TestClickStore_Maintenance(t *testing.T) {
 		t.Fatalf("%d of 3 partitions exist", n)
 	}
 	old, fresh := mkClick("ten_m", day.Add(-72*time.Hour), "10.9.9.9"), mkClick("ten_m", day, "10.9.9.8")
-	if err := s.WriteClicks(ctx, []event.Click{old, fresh}); err != nil {
+	if err := s.WriteClicks(ctx, one(old, fresh)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.PruneUniques(ctx, day.Add(-48*time.Hour)); err != nil {

@@ -27,7 +27,7 @@ func TestStats_Query(t *testing.T) {
 		c.PartnerID, c.Subs[0], c.Country = p.partner, p.sub1, p.country
 		clicks = append(clicks, c)
 	}
-	if err := postgres.NewClickStore(db).WriteClicks(ctx, clicks); err != nil {
+	if err := postgres.NewClickStore(db).WriteClicks(ctx, [][]event.Click{clicks}); err != nil {
 		t.Fatal(err)
 	}
 	conv := func(id, click, partner, sub1, status, revenue string, test, fraud bool) {
