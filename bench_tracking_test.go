@@ -203,6 +203,7 @@ func trackingFigures(b *testing.B) {
 		full += closedLoop(clickURL, benchConns, benchDuration/4, http.StatusFound) / 4
 	}
 	p50, p99, errs := openLoop(clickURL, full/2, benchDuration)
+	bareP50, bareP99, _ := openLoop(bareURL, full/2, benchDuration) // the machine's own tail at that rate
 	visible := timeToStats(b, s, addr)
 	postbacks := postbackRate(b, s, addr)
 	ingest := ingestRate(b)
@@ -211,6 +212,7 @@ func trackingFigures(b *testing.B) {
 	b.ReportMetric(full, "clicks/s")
 	b.ReportMetric(full/bare, "ratio")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms@50%")
+	b.ReportMetric(float64(bareP99.Microseconds())/1000, "bare_p99_ms")
 	b.ReportMetric(ingest, "ingest_clicks/s")
 	b.ReportMetric(visible.Seconds(), "click_to_stats_s")
 	b.ReportMetric(postbacks, "postbacks/s")
@@ -220,6 +222,8 @@ func trackingFigures(b *testing.B) {
 	fmt.Printf("  click redirect (full path):   %8.0f clicks/s   ratio %.2f (goal >= 0.5)\n", full, full/bare)
 	fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms (goal <= 5 ms), %d errors\n", full/2,
 		float64(p50.Microseconds())/1000, float64(p99.Microseconds())/1000, errs)
+	fmt.Printf("    bare 302 at the same rate:  p50 %.2f ms, p99 %.2f ms\n",
+		float64(bareP50.Microseconds())/1000, float64(bareP99.Microseconds())/1000)
 	fmt.Printf("  ingest into PostgreSQL:       %8.0f clicks/s (goal >= 100000)\n", ingest)
 	fmt.Printf("  redirect → visible in stats:  %8.3f s (worst of 10; goal <= 2 s)\n", visible.Seconds())
 	fmt.Printf("  postbacks end to end:         %8.0f conversions/s (goal >= 5000)\n", postbacks)
