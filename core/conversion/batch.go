@@ -112,6 +112,12 @@ func (b *batcher) loop(ctx context.Context, batch []*pending) {
 func (s *Service) createBatch(ctx context.Context, batch []*pending) {
 	out := make([]batched, len(batch))
 	defer func() {
+		// A batch runs on behalf of many requests, maybe in a goroutine of its
+		// own: a bug must not take the process down. Its postbacks retry on
+		// the single path, inside their own requests.
+		if r := recover(); r != nil {
+			s.log.Error("postback batch panicked; each takes the single path", "panic", r, "count", len(batch))
+		}
 		for i, p := range batch {
 			p.done <- out[i]
 		}
