@@ -16,13 +16,14 @@ import (
 )
 
 // attributionSQL reads the clicks of many postbacks at once: only the fields
-// a conversion copies. The primary key (id, clicked_at) finds each one in
-// its day's partition.
+// a conversion copies. The lateral lookup probes, per click, the primary key
+// (id, clicked_at) of its day's partition (run-time pruning), however many
+// clicks the batch and the partitions hold.
 const attributionSQL = `
 SELECT c.id, c.clicked_at, c.tenant_id, c.campaign_id, c.offer_id, c.partner_id, c.source_id, c.country, c.device,
        c.sub1, c.sub2, c.sub3, c.sub4, c.sub5, c.fraud
 FROM unnest($1::text[], $2::timestamptz[], $3::text[]) AS k(id, at, tenant_id)
-JOIN clicks c ON c.id = k.id AND c.clicked_at = k.at AND c.tenant_id = k.tenant_id`
+CROSS JOIN LATERAL (SELECT * FROM clicks c WHERE c.id = k.id AND c.clicked_at = k.at AND c.tenant_id = k.tenant_id) c`
 
 // Attribution implements conversion.Store.
 func (s *ConversionStore) Attribution(ctx context.Context, refs []conversion.ClickRef) ([]event.Click, error) {
