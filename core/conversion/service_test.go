@@ -92,7 +92,7 @@ func (e *env) clickUA(t testing.TB, ua string) string {
 }
 
 // drain runs ingest until the click stream is empty.
-func (e *env) drain(t *testing.T) {
+func (e *env) drain(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -288,11 +288,20 @@ func TestRelay_RepublishesUnacknowledged(t *testing.T) {
 // BenchmarkReceive is the postback path without HTTP: token, validation,
 // attribution (clicks still in the stream), the conversion statement and the
 // event publish, from 64 concurrent senders.
-func BenchmarkReceive(b *testing.B) {
+func BenchmarkReceive(b *testing.B) { benchReceive(b, false) }
+
+// BenchmarkReceive_Ingested is BenchmarkReceive with the clicks in
+// PostgreSQL, the usual case: postbacks are written in batches.
+func BenchmarkReceive_Ingested(b *testing.B) { benchReceive(b, true) }
+
+func benchReceive(b *testing.B, ingested bool) {
 	e := newEnvB(b)
 	ids := make([]string, 2000)
 	for i := range ids {
 		ids[i] = e.clickB(b)
+	}
+	if ingested {
+		e.drain(b)
 	}
 	var n atomic.Int64
 	b.SetParallelism(32)
