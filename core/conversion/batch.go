@@ -111,38 +111,13 @@ func (b *batcher) loop(ctx context.Context, batch []*pending) {
 // an answer; those not created are answered "take the single path".
 func (s *Service) createBatch(ctx context.Context, batch []*pending) {
 	out := make([]batched, len(batch))
-	defer func() {
-		// A batch runs on behalf of many requests, maybe in a goroutine of its
-		// own: a bug must not take the process down. Its postbacks retry on
-		// the single path, inside their own requests.
-		if r := recover(); r != nil {
-			s.log.Error("postback batch panicked; each takes the single path", "panic", r, "count", len(batch))
-		}
-		for i, p := range batch {
-			p.done <- out[i]
-		}
-	}()
+	defer s.answer(batch, out)
 	clicks, err := s.store.Attribution(ctx, refsOf(batch))
 	if err != nil {
 		s.log.Warn("find clicks of a postback batch; each takes the single path", "err", err, "count", len(batch))
 		return
 	}
-	type key struct {
-		tenant core.TenantID
-		id     string
-	}
-	found := make(map[key]event.Click, len(clicks)) // the query matched clicked_at too
-	for _, c := range clicks {
-		found[key{c.TenantID, c.ID}] = c
-	}
-	var cs []Conversion
-	var logs []LogEntry
-	var at []int // batch index of cs[j]
-	for i, p := range batch {
-		if c, ok := found[key{p.tenant, p.ref.ID}]; ok {
-			cs, logs, at = append(cs, s.conversion(p.tenant, p.pb, c)), append(logs, p.entry), append(at, i)
-		}
-	}
+	cs, logs, at := s.drafts(batch, clicks)
 	if len(cs) == 0 {
 		return
 	}
@@ -157,6 +132,38 @@ func (s *Service) createBatch(ctx context.Context, batch []*pending) {
 			out[at[j]] = batched{ok: true, applied: Applied{Result: ResultCreated, Conversion: cs[j], Event: &ev}}
 		}
 	}
+}
+
+// answer sends each postback of batch its answer. A batch runs on behalf of
+// many requests, maybe in a goroutine of its own, so a bug in it must not
+// take the process down: after a panic its postbacks not yet created retry
+// on the single path, inside their own requests.
+func (s *Service) answer(batch []*pending, out []batched) {
+	if r := recover(); r != nil {
+		s.log.Error("postback batch panicked; each takes the single path", "panic", r, "count", len(batch))
+	}
+	for i, p := range batch {
+		p.done <- out[i]
+	}
+}
+
+// drafts builds the conversions of the postbacks whose click was found,
+// with their log entries; at[j] is the batch index of cs[j].
+func (s *Service) drafts(batch []*pending, clicks []event.Click) (cs []Conversion, logs []LogEntry, at []int) {
+	type key struct {
+		tenant core.TenantID
+		id     string
+	}
+	found := make(map[key]event.Click, len(clicks)) // the query matched clicked_at too
+	for _, c := range clicks {
+		found[key{c.TenantID, c.ID}] = c
+	}
+	for i, p := range batch {
+		if c, ok := found[key{p.tenant, p.ref.ID}]; ok {
+			cs, logs, at = append(cs, s.conversion(p.tenant, p.pb, c)), append(logs, p.entry), append(at, i)
+		}
+	}
+	return cs, logs, at
 }
 
 // refsOf returns the clicks a batch attributes to.

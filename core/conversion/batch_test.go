@@ -2,10 +2,14 @@ package conversion
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/affcore/affcore/core"
+	"github.com/affcore/affcore/core/event"
 )
 
 // TestBatcher_Groups checks the group commit: while the batches in flight
@@ -107,6 +111,24 @@ func waitFor(t *testing.T, cond func() bool) {
 	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("condition not reached within 5s")
+		}
+	}
+}
+
+// panicStore is a store with a bug: finding clicks panics.
+type panicStore struct{ Store }
+
+func (panicStore) Attribution(context.Context, []ClickRef) ([]event.Click, error) { panic("bug") }
+
+// TestCreateBatch_PanicAnswers checks that a batch that panics still
+// answers each of its postbacks (single path) and the process lives on.
+func TestCreateBatch_PanicAnswers(t *testing.T) {
+	s := NewService(panicStore{}, nil, nil, nil, core.SystemClock{}, slog.New(slog.DiscardHandler))
+	batch := []*pending{{done: make(chan batched, 1)}, {done: make(chan batched, 1)}}
+	s.createBatch(context.Background(), batch)
+	for i, p := range batch {
+		if r := <-p.done; r.ok {
+			t.Fatalf("postback %d answered as created", i)
 		}
 	}
 }
