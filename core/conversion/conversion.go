@@ -97,6 +97,14 @@ type TransitionRef struct {
 	Seq          int64
 }
 
+// ClickRef names a click a postback attributes to: its tenant, id and the
+// time its id carries.
+type ClickRef struct {
+	TenantID core.TenantID
+	ID       string
+	At       time.Time
+}
+
 // TenantAccess is what a postback token opens.
 type TenantAccess struct {
 	TenantID core.TenantID
@@ -117,6 +125,16 @@ type Store interface {
 	// one to c.Status, records the transition and the log entry, all in one
 	// transaction. The same status again is a duplicate.
 	Apply(ctx context.Context, c Conversion, log LogEntry) (Applied, error)
+	// Attribution returns those of the clicks that are stored, in any order,
+	// with the fields a conversion copies (campaign, offer, partner, source,
+	// country, device, subs, fraud).
+	Attribution(ctx context.Context, refs []ClickRef) ([]event.Click, error)
+	// CreateMany creates, in one transaction, each conversion whose
+	// DedupeKey is new (also within cs) with its first transition and its log
+	// entry logs[i] (result created). created[i] reports whether cs[i] was
+	// created; for those it sets cs[i].Payout and PayoutCurrency. The others
+	// are left for Apply.
+	CreateMany(ctx context.Context, cs []Conversion, logs []LogEntry) (created []bool, err error)
 	// LogPostback records a postback that created nothing.
 	LogPostback(ctx context.Context, e LogEntry) error
 	// MarkPublished records that the bus acknowledged these transitions.

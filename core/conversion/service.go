@@ -37,6 +37,7 @@ type Service struct {
 	clock   core.Clock
 	log     *slog.Logger
 	cache   tokenCache
+	batch   *batcher
 	// acked collects transitions the bus acknowledged; the relay marks them
 	// published in batches (one UPDATE instead of one per postback).
 	ackedMu sync.Mutex
@@ -45,8 +46,10 @@ type Service struct {
 
 // NewService returns a postback service.
 func NewService(store Store, tenants Tenants, clicks ClickFinder, pub Publisher, clock core.Clock, log *slog.Logger) *Service {
-	return &Service{store: store, tenants: tenants, clicks: clicks, pub: pub, clock: clock, log: log,
+	s := &Service{store: store, tenants: tenants, clicks: clicks, pub: pub, clock: clock, log: log,
 		cache: tokenCache{m: map[string]cachedAccess{}}}
+	s.batch = &batcher{run: s.createBatch}
+	return s
 }
 
 // Receive handles one postback: authenticate, validate, attribute, apply,
@@ -68,6 +71,9 @@ func (s *Service) Receive(ctx context.Context, in Incoming) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, s.fail(ctx, entry, ResultInvalid, err)
 	}
+	if b, ok := s.tryBatch(ctx, acc.TenantID, pb, entry); ok {
+		return s.done(ctx, b), nil
+	}
 	c, err := s.clicks.Click(ctx, acc.TenantID, pb.ClickID)
 	if err != nil {
 		if core.KindOf(err) == core.KindNotFound {
@@ -80,10 +86,29 @@ func (s *Service) Receive(ctx context.Context, in Incoming) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, s.fail(ctx, entry, ResultError, fmt.Errorf("apply postback: %w", err))
 	}
+	return s.done(ctx, applied), nil
+}
+
+// tryBatch creates the conversion of a postback whose click is stored
+// together with other postbacks arriving meanwhile (see batch.go); ok is
+// false when the postback must take the single path.
+func (s *Service) tryBatch(ctx context.Context, tenant core.TenantID, pb Postback, entry LogEntry) (Applied, bool) {
+	at, ok := core.IDTime(pb.ClickID)
+	if !ok {
+		return Applied{}, false
+	}
+	p := &pending{tenant: tenant, pb: pb, ref: ClickRef{TenantID: tenant, ID: pb.ClickID, At: at}, entry: entry,
+		done: make(chan batched, 1)}
+	b := s.batch.do(ctx, p)
+	return b.applied, b.ok
+}
+
+// done publishes what a postback applied and returns its outcome.
+func (s *Service) done(ctx context.Context, applied Applied) Outcome {
 	if applied.Event != nil {
 		s.publish(ctx, *applied.Event)
 	}
-	return Outcome{Result: applied.Result, ConversionID: applied.Conversion.ID}, nil
+	return Outcome{Result: applied.Result, ConversionID: applied.Conversion.ID}
 }
 
 // conversion builds the conversion a postback describes.
@@ -100,7 +125,7 @@ func (s *Service) conversion(tenant core.TenantID, pb Postback, c event.Click) C
 // fail logs a postback that created nothing and returns err.
 func (s *Service) fail(ctx context.Context, e LogEntry, result string, err error) error {
 	e.Result, e.Message = result, core.MessageOf(err)
-	e.StatusCode = map[core.Kind]int{core.KindInvalid: 400, core.KindNotFound: 404, core.KindForbidden: 403}[core.KindOf(err)]
+	e.StatusCode = map[core.Kind]int{core.KindInvalid: 400, core.KindNotFound: 404, core.KindForbidden: 403, core.KindUnavailable: 503}[core.KindOf(err)]
 	if e.StatusCode == 0 {
 		e.StatusCode = 500
 	}
