@@ -44,6 +44,8 @@ type Config struct {
 	GeoIPDB       string // location database (GeoIP2/GeoLite2 City or Country, or ip-location-db country)
 	GeoIPASNDB    string // ASN database (GeoLite2-ASN or compatible)
 	IngestWorkers int
+	// ClickPublishes is how many click batches may publish at once.
+	ClickPublishes int
 
 	// Outgoing postbacks.
 	PostbackRetrySchedule []time.Duration
@@ -196,6 +198,14 @@ func settings() []setting {
 				return errors.New("want a number from 1 to 64")
 			}
 			c.IngestWorkers = n
+			return nil
+		}},
+		{flag: "click-publishes", env: "AFFCORE_CLICK_PUBLISHES", def: "2", usage: "click batches publishing to the bus at once; clicks arriving meanwhile wait and go out together (more suits a remote NATS cluster)", parse: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 64 {
+				return errors.New("want a number from 1 to 64")
+			}
+			c.ClickPublishes = n
 			return nil
 		}},
 		{flag: "debug-addr", env: "AFFCORE_DEBUG_ADDR", def: "", usage: "host:port of a separate listener serving Go profiles (/debug/pprof/); empty disables it; bind it to localhost", parse: func(c *Config, v string) error {
