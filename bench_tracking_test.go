@@ -216,6 +216,8 @@ func trackingFigures(b *testing.B) {
 	settle(b, s) // latency is measured once ingest has caught up with the rounds above
 	p50, p99, errs := openLoop(clickURL, full/2, benchDuration)
 	bareP50, bareP99, _ := openLoop(bareURL, full/2, benchDuration) // the machine's own tail at that rate
+	q50, q99, qerrs := openLoop(clickURL, full/4, benchDuration)
+	bareQ50, bareQ99, _ := openLoop(bareURL, full/4, benchDuration)
 	visible := timeToStats(b, s, addr)
 	postbacks := postbackRate(b, s, addr)
 
@@ -235,6 +237,10 @@ func trackingFigures(b *testing.B) {
 		float64(p50.Microseconds())/1000, float64(p99.Microseconds())/1000, errs)
 	fmt.Printf("    bare 302 at the same rate:  p50 %.2f ms, p99 %.2f ms\n",
 		float64(bareP50.Microseconds())/1000, float64(bareP99.Microseconds())/1000)
+	fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms (25%% of max), %d errors\n", full/4,
+		float64(q50.Microseconds())/1000, float64(q99.Microseconds())/1000, qerrs)
+	fmt.Printf("    bare 302 at the same rate:  p50 %.2f ms, p99 %.2f ms\n",
+		float64(bareQ50.Microseconds())/1000, float64(bareQ99.Microseconds())/1000)
 	fmt.Printf("  ingest into PostgreSQL:       %8.0f clicks/s (goal >= 100000)\n", ingest)
 	fmt.Printf("  redirect → visible in stats:  %8.3f s (worst of 10; goal <= 2 s)\n", visible.Seconds())
 	fmt.Printf("  postbacks end to end:         %8.0f conversions/s (goal >= 5000)\n", postbacks)
