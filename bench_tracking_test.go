@@ -219,7 +219,7 @@ func trackingFigures(b *testing.B) {
 	q50, q99, qerrs := openLoop(clickURL, full/4, benchDuration)
 	bareQ50, bareQ99, _ := openLoop(bareURL, full/4, benchDuration)
 	visible := timeToStats(b, s, addr)
-	postbacks := postbackRate(b, s, addr)
+	postbacks, booked := postbackRate(b, s, addr)
 
 	b.ReportMetric(bare, "bare_302/s")
 	b.ReportMetric(full, "clicks/s")
@@ -229,6 +229,7 @@ func trackingFigures(b *testing.B) {
 	b.ReportMetric(ingest, "ingest_clicks/s")
 	b.ReportMetric(visible.Seconds(), "click_to_stats_s")
 	b.ReportMetric(postbacks, "postbacks/s")
+	b.ReportMetric(booked, "booked/s")
 	fmt.Printf("\ntracking figures (2 cores shared, load generator on loopback, %d connections; load average before: %s)\n",
 		benchConns, strings.Join(strings.Fields(string(loadBefore) + " ? ? ?")[:3], " "))
 	fmt.Printf("  bare net/http 302:            %8.0f req/s\n", bare)
@@ -244,6 +245,7 @@ func trackingFigures(b *testing.B) {
 	fmt.Printf("  ingest into PostgreSQL:       %8.0f clicks/s (goal >= 100000)\n", ingest)
 	fmt.Printf("  redirect → visible in stats:  %8.3f s (worst of 10; goal <= 2 s)\n", visible.Seconds())
 	fmt.Printf("  postbacks end to end:         %8.0f conversions/s (goal >= 5000)\n", postbacks)
+	fmt.Printf("    commissions booked:         %8.0f conversions/s (first postback → all in the ledger's books)\n", booked)
 }
 
 func freeAddrB(b *testing.B) string {
@@ -317,8 +319,9 @@ func timeToStats(b *testing.B, s *benchSetup, addr string) time.Duration {
 }
 
 // postbackRate makes clicks, then fires one postback per click from
-// benchConns workers and returns the rate of created conversions.
-func postbackRate(b *testing.B, s *benchSetup, addr string) float64 {
+// benchConns workers and returns the rate of created conversions, and the
+// rate at which the commission consumer booked them all.
+func postbackRate(b *testing.B, s *benchSetup, addr string) (createdPerSec, bookedPerSec float64) {
 	client := benchClient()
 	const n = 20000
 	ids := make([]string, n)
@@ -365,7 +368,19 @@ func postbackRate(b *testing.B, s *benchSetup, addr string) float64 {
 	if created.Load() != n {
 		b.Errorf("%d of %d postbacks created a conversion", created.Load(), n)
 	}
-	return float64(created.Load()) / time.Since(start).Seconds()
+	createdRate := float64(created.Load()) / time.Since(start).Seconds()
+	for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		var k int64
+		if err := s.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM commission_conversions WHERE tenant_id=$1`, s.tenant).Scan(&k); err != nil {
+			b.Fatal(err)
+		}
+		if k >= n {
+			return createdRate, n / time.Since(start).Seconds()
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d conversions booked in 5 minutes", k, n)
+		}
+	}
 }
 
 // ingestRate fills a click stream with 200,000 clicks (recorded from 64
