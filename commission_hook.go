@@ -26,8 +26,18 @@ type commissionHook struct {
 	builtin firstPartyModels
 }
 
-// Interface guard.
-var _ commission.Model = commissionHook{}
+// Interface guards.
+var (
+	_ commission.Model         = commissionHook{}
+	_ commission.HistoryReader = commissionHook{}
+	_ commission.HistoryReader = firstPartyModels{}
+)
+
+// ReadsHistory implements commission.HistoryReader: a tenant's plugin may
+// read the history of any terms; the first-party models say which do.
+func (m commissionHook) ReadsHistory(ctx context.Context, tenant core.TenantID, t commission.ModelTerms) bool {
+	return m.hooks.Active(ctx, tenant, abi.HookCommission) || m.builtin.ReadsHistory(ctx, tenant, t)
+}
 
 // Decide implements commission.Model.
 func (m commissionHook) Decide(ctx context.Context, tenant core.TenantID, in commission.Input) (commission.Output, error) {

@@ -86,6 +86,11 @@ func (firstPartyModels) Validate(_ context.Context, _ core.TenantID, name string
 	return err
 }
 
+// ReadsHistory implements commission.HistoryReader.
+func (firstPartyModels) ReadsHistory(_ context.Context, _ core.TenantID, t commission.ModelTerms) bool {
+	return model.ReadsHistory(t.Model, t.Params)
+}
+
 func (firstPartyModels) Decide(_ context.Context, _ core.TenantID, in commission.Input) (commission.Output, error) {
 	out, err := model.Hook(hookCommissionInput(in))
 	if err != nil {

@@ -53,3 +53,22 @@ func newBenchEnv(b testing.TB, partners int) *moneyEnv {
 	e.clock.advance(2 * time.Hour)
 	return e
 }
+
+// BenchmarkMoney_HandleConversionBusyPartner books for a partner that
+// already has 2,000 approved conversions in the period: with revshare terms
+// the cost must not grow with the period (the period history is read only
+// for tiered terms).
+func BenchmarkMoney_HandleConversionBusyPartner(b *testing.B) {
+	e := newBenchEnv(b, 1)
+	for i := range 2000 {
+		if err := e.m.commission.Handle(e.ctx, e.conv(fmt.Sprintf("pre%d", i), 1, e.partners[0], event.StatusApproved, "", "50")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if err := e.m.commission.Handle(e.ctx, e.conv(fmt.Sprintf("c%d", i), 1, e.partners[0], event.StatusApproved, "", "50")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -123,6 +123,15 @@ type Model interface {
 	Validate(ctx context.Context, tenant core.TenantID, model string, params json.RawMessage) error
 }
 
+// HistoryReader is implemented by a Model that can tell when a
+// conversion's commission does not depend on the partner's period history
+// (Input.History). The engine then does not read it: that read scans the
+// partner's whole period, a cost that grows with every conversion booked.
+// Models that do not implement it always get the history.
+type HistoryReader interface {
+	ReadsHistory(ctx context.Context, tenant core.TenantID, terms ModelTerms) bool
+}
+
 // MaxAmount bounds any single amount a model may return (one billion), so a
 // plugin that lies cannot book absurd sums.
 const MaxAmount = 1_000_000_000

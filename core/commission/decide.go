@@ -26,9 +26,12 @@ func (s *Service) decide(ctx context.Context, ev event.Conversion, p *Position) 
 	case ScopeOffer, ScopePartnerOffer, ScopeOfferDefault:
 		q.OfferID = ev.OfferID
 	}
-	hist, err := s.history(ctx, ev.TenantID, q)
-	if err != nil {
-		return nil, err
+	hist := History{PeriodStart: q.Period, PeriodEnd: PeriodEnd(q.Period), Currency: q.Currency}
+	if hr, ok := s.model.(HistoryReader); !ok || hr.ReadsHistory(ctx, ev.TenantID, p.Terms) {
+		var err error
+		if hist, err = s.history(ctx, ev.TenantID, q); err != nil {
+			return nil, err
+		}
 	}
 	c := conversionFacts(ev)
 	out, err := s.model.Decide(ctx, ev.TenantID, Input{Trigger: TriggerConversion, Conversion: &c, Terms: p.Terms, History: hist})

@@ -146,7 +146,19 @@ func Decide(in Input) (Output, error) {
 type model interface {
 	validate() error
 	conversion(c Conversion, h History) (Output, error)
+	// readsHistory tells whether conversion reads h (bonuses read it only
+	// at the period close).
+	readsHistory() bool
 	bonusList() []bonus
+}
+
+// ReadsHistory tells whether a conversion's commission under the model
+// depends on the partner's period history. Reading that history costs the
+// engine a scan of the partner's period, so it skips it when the answer
+// is no. Unknown or malformed terms answer yes: Decide reports the error.
+func ReadsHistory(name string, params json.RawMessage) bool {
+	m, err := parse(name, params)
+	return err != nil || m.readsHistory()
 }
 
 // parse decodes params strictly (unknown fields are errors) into the model.

@@ -187,3 +187,26 @@ func BenchmarkDecide_Hybrid(b *testing.B) {
 		}
 	}
 }
+
+// Only tiered terms read the period history at a conversion (bonuses read
+// it at the period close); unknown or malformed terms say yes, so that
+// Decide reports their error with the history at hand.
+func TestReadsHistory(t *testing.T) {
+	cases := []struct {
+		name, params string
+		want         bool
+	}{
+		{"cpa", `{"amount":"10","currency":"USD","bonuses":[{"amount":"50","currency":"USD","min_count":10}]}`, false},
+		{"cpl", `{"amount":"2","currency":"USD"}`, false},
+		{"revshare", `{"percent":"25"}`, false},
+		{"hybrid", `{"cpa":{"amount":"1","currency":"USD"},"revshare":{"percent":"5"}}`, false},
+		{"tiered", `{"basis":"count","currency":"USD","tiers":[{"from":"0","amount":"10"},{"from":"50","amount":"15"}]}`, true},
+		{"nope", `{}`, true},
+		{"revshare", `{"percent":`, true},
+	}
+	for _, c := range cases {
+		if got := ReadsHistory(c.name, json.RawMessage(c.params)); got != c.want {
+			t.Errorf("ReadsHistory(%s, %s) = %v; want %v", c.name, c.params, got, c.want)
+		}
+	}
+}

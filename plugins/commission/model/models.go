@@ -47,6 +47,7 @@ func (m *fixed) conversion(c Conversion, _ History) (Output, error) {
 }
 
 func (m *fixed) bonusList() []bonus { return m.Bonuses }
+func (m *fixed) readsHistory() bool { return false }
 
 // revShare shares a percentage of the conversion's revenue.
 type revShare struct {
@@ -111,6 +112,7 @@ func (m *revShare) share(revenue, cur string) (dec, error) {
 }
 
 func (m *revShare) bonusList() []bonus { return m.Bonuses }
+func (m *revShare) readsHistory() bool { return false }
 
 // hybrid pays a fixed CPA part and a revenue share on the same conversion.
 type hybrid struct {
@@ -142,6 +144,7 @@ func (m *hybrid) conversion(c Conversion, h History) (Output, error) {
 }
 
 func (m *hybrid) bonusList() []bonus { return m.Bonuses }
+func (m *hybrid) readsHistory() bool { return false } // its CPA and revshare parts do not
 
 // one returns an output of a single amount (none when it is zero).
 func one(kind string, amt dec, cur, memo string) Output {

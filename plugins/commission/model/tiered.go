@@ -107,3 +107,4 @@ func (m *tiered) tierFor(volume dec) (tier, error) {
 }
 
 func (m *tiered) bonusList() []bonus { return m.Bonuses }
+func (m *tiered) readsHistory() bool { return true } // the tier follows the period's volume
