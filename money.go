@@ -37,10 +37,13 @@ func newMoney(db *postgres.DB, bus event.Publisher, model commission.Model, cloc
 }
 
 // conversionConsumer is the durable consumer of ConversionChanged that
-// books commissions; every node shares it.
+// books commissions; every node shares it. Booking mostly waits on
+// PostgreSQL, so a node books four conversions at once (bookings of one
+// partner still serialize on its lock); one conversion's transitions stay
+// in order.
 func conversionConsumer() natsbus.ConsumerConfig {
 	return natsbus.ConsumerConfig{Stream: event.EventsStream.Name, Durable: "ledger-commission",
-		Subjects: []string{event.AllTenants(event.ConversionChanged)}}
+		Subjects: []string{event.AllTenants(event.ConversionChanged)}, Workers: 4, OrderKey: event.ConversionOfMsgID}
 }
 
 // handleConversion decodes a ConversionChanged message and books it. Bad

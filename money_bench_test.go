@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/affcore/affcore/core/commission"
+	"github.com/affcore/affcore/core/coretest"
 	"github.com/affcore/affcore/core/event"
 )
 
@@ -69,6 +72,55 @@ func BenchmarkMoney_HandleConversionBusyPartner(b *testing.B) {
 	for i := range b.N {
 		if err := e.m.commission.Handle(e.ctx, e.conv(fmt.Sprintf("c%d", i), 1, e.partners[0], event.StatusApproved, "", "50")); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMoney_Consumer is the commission consumer of one node booking
+// 800 approved conversions of 16 partners from the bus, one at a time and
+// with its workers (as serve runs it).
+func BenchmarkMoney_Consumer(b *testing.B) {
+	for _, workers := range []int{1, conversionConsumer().Workers} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			for b.Loop() {
+				b.ReportMetric(consumerRate(b, workers), "conversions/s")
+			}
+		})
+	}
+}
+
+func consumerRate(b *testing.B, workers int) float64 {
+	const n = 800
+	e := newBenchEnv(b, 16)
+	bus := coretest.NATS(b)
+	if err := bus.EnsureStreams(e.ctx, event.Streams()); err != nil {
+		b.Fatal(err)
+	}
+	e.m = newMoney(e.db, bus, firstPartyModels{}, e.clock, nil, coretest.Logger())
+	for i := range n {
+		ev := e.conv(fmt.Sprintf("c%d", i), 1, e.partners[i%16], event.StatusApproved, "", "50")
+		data, _ := json.Marshal(ev)
+		if err := bus.Publish(e.ctx, event.Subject(e.tenant, event.ConversionChanged), data, ev.MsgID()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := conversionConsumer()
+	cfg.Workers = workers
+	ctx, stop := context.WithCancel(e.ctx)
+	done := make(chan struct{})
+	start := time.Now()
+	go func() { _ = bus.Consume(ctx, cfg, e.m.handleConversion); close(done) }()
+	defer func() { stop(); <-done }()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+		var k int
+		if err := e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM commission_conversions WHERE tenant_id=$1`, e.tenant).Scan(&k); err != nil {
+			b.Fatal(err)
+		}
+		if k == n {
+			return n / time.Since(start).Seconds()
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d booked in a minute", k, n)
 		}
 	}
 }

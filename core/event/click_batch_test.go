@@ -82,3 +82,13 @@ func FuzzDecodeClicks(f *testing.F) {
 		}
 	})
 }
+
+func TestConversionOfMsgID(t *testing.T) {
+	ev := event.Conversion{ConversionID: "cnv_01.x", Seq: 12}
+	if got := event.ConversionOfMsgID(ev.MsgID()); got != "cnv_01.x" {
+		t.Fatalf("ConversionOfMsgID(%q) = %q", ev.MsgID(), got)
+	}
+	if got := event.ConversionOfMsgID("plain"); got != "plain" {
+		t.Fatalf("no dot: %q", got)
+	}
+}

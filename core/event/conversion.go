@@ -2,6 +2,7 @@ package event
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/affcore/affcore/core"
@@ -54,4 +55,13 @@ type Conversion struct {
 // MsgID is the bus de-duplication id of this transition.
 func (c Conversion) MsgID() string {
 	return c.ConversionID + "." + strconv.FormatInt(c.Seq, 10)
+}
+
+// ConversionOfMsgID returns the conversion a ConversionChanged message id
+// (MsgID) names: the key that keeps one conversion's transitions in order.
+func ConversionOfMsgID(id string) string {
+	if i := strings.LastIndexByte(id, '.'); i >= 0 {
+		return id[:i]
+	}
+	return id
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -21,6 +23,16 @@ type ConsumerConfig struct {
 	AckWait time.Duration
 	// MaxAckPending bounds messages in flight across all processes (default 256).
 	MaxAckPending int
+	// Workers is how many messages this process handles at once (default 1:
+	// one after another, in stream order). Handlers must then be safe to run
+	// concurrently, as they already must be when several processes share
+	// the consumer.
+	Workers int
+	// OrderKey, with Workers > 1, names what must stay in order: messages
+	// with the same key (say, one conversion's transitions) go to the same
+	// worker, one after another, in stream order. It gets the message id
+	// (Nats-Msg-Id). Nil keeps no order among the workers.
+	OrderKey func(msgID string) string
 }
 
 // Handler processes one message. Returning nil acknowledges it; an error
@@ -37,8 +49,9 @@ func (e permanentError) Unwrap() error { return e.err }
 // Permanent marks err as permanent for a Handler.
 func Permanent(err error) error { return permanentError{err} }
 
-// Consume runs h on the consumer's messages until ctx is done, then stops
-// fetching, lets the messages already fetched finish, and returns. Handler
+// Consume runs h on the consumer's messages (cfg.Workers at a time) until
+// ctx is done, then stops fetching, lets the messages being handled
+// finish, and returns. Handler
 // runs get their own deadline (AckWait), not ctx, so a shutdown does not
 // abort a message half-way.
 func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, h Handler) error {
@@ -56,7 +69,9 @@ func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, h Handler) error 
 		return fmt.Errorf("consumer %s: %w", cfg.Durable, err)
 	}
 	base := context.WithoutCancel(ctx)
-	cc, err := cons.Consume(func(msg jetstream.Msg) { b.handle(base, cfg, msg, h) }, jetstream.PullMaxMessages(16))
+	pool := newWorkers(max(cfg.Workers, 1), cfg.OrderKey, func(msg jetstream.Msg) { b.handle(base, cfg, msg, h) })
+	defer pool.stop()
+	cc, err := cons.Consume(pool.dispatch, jetstream.PullMaxMessages(max(16, 2*cfg.Workers)))
 	if err != nil {
 		return fmt.Errorf("consume %s: %w", cfg.Durable, err)
 	}
@@ -90,6 +105,60 @@ func (b *Bus) handle(ctx context.Context, cfg ConsumerConfig, msg jetstream.Msg,
 		b.log.Warn("message failed; retrying", "consumer", cfg.Durable, "subject", msg.Subject(), "delivery", n, "err", err)
 		_ = msg.NakWithDelay(redeliveryDelay(n))
 	}
+}
+
+// workers hands messages to goroutines, those of one order key always to
+// the same one.
+type workers struct {
+	queues []chan jetstream.Msg
+	key    func(msgID string) string
+	next   int // round robin without a key; only dispatch touches it
+	done   chan struct{}
+	wg     sync.WaitGroup
+}
+
+func newWorkers(n int, key func(string) string, handle func(jetstream.Msg)) *workers {
+	w := &workers{queues: make([]chan jetstream.Msg, n), key: key, done: make(chan struct{})}
+	for i := range w.queues {
+		q := make(chan jetstream.Msg, 8)
+		w.queues[i] = q
+		w.wg.Go(func() {
+			for {
+				select {
+				case msg := <-q:
+					handle(msg)
+				case <-w.done:
+					for range len(q) { // fetched but not started: another run takes them
+						_ = (<-q).Nak()
+					}
+					return
+				}
+			}
+		})
+	}
+	return w
+}
+
+// dispatch is the consumer's callback (called from one goroutine).
+func (w *workers) dispatch(msg jetstream.Msg) {
+	i := w.next % len(w.queues)
+	w.next++
+	if w.key != nil {
+		h := fnv.New32a()
+		_, _ = h.Write([]byte(w.key(msg.Headers().Get(jetstream.MsgIDHeader))))
+		i = int(h.Sum32() % uint32(len(w.queues)))
+	}
+	select {
+	case w.queues[i] <- msg:
+	case <-w.done:
+		_ = msg.Nak()
+	}
+}
+
+// stop lets running handlers finish and returns the rest to the stream.
+func (w *workers) stop() {
+	close(w.done)
+	w.wg.Wait()
 }
 
 // redeliveryDelay is 250ms doubling per delivery, at most a minute.
