@@ -81,7 +81,7 @@ func newEnvPaused(t testing.TB) *env {
 	}
 	e.ingest = click.NewIngester(puller, clicks, click.IngestConfig{Workers: 1, MaxWait: 20 * time.Millisecond}, coretest.Logger())
 	store := postgres.NewConversionStore(e.db)
-	e.svc = conversion.NewService(store, store, click.NewFinder(clicks, e.bus, time.Second), e.bus, core.SystemClock{}, coretest.Logger())
+	e.svc = conversion.NewService(store, store, click.NewFinder(clicks, e.bus, 3*time.Second), e.bus, core.SystemClock{}, coretest.Logger())
 	return e
 }
 
