@@ -192,22 +192,8 @@ func settings() []setting {
 			c.GeoIPASNDB = v
 			return nil
 		}},
-		{flag: "ingest-workers", env: "AFFCORE_INGEST_WORKERS", def: "2", usage: "parallel batches writing clicks from the stream to PostgreSQL", parse: func(c *Config, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 64 {
-				return errors.New("want a number from 1 to 64")
-			}
-			c.IngestWorkers = n
-			return nil
-		}},
-		{flag: "click-publishes", env: "AFFCORE_CLICK_PUBLISHES", def: "2", usage: "click batches publishing to the bus at once; clicks arriving meanwhile wait and go out together (more suits a remote NATS cluster)", parse: func(c *Config, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 64 {
-				return errors.New("want a number from 1 to 64")
-			}
-			c.ClickPublishes = n
-			return nil
-		}},
+		{flag: "ingest-workers", env: "AFFCORE_INGEST_WORKERS", def: "2", usage: "parallel batches writing clicks from the stream to PostgreSQL", parse: intIn(1, 64, func(c *Config, n int) { c.IngestWorkers = n })},
+		{flag: "click-publishes", env: "AFFCORE_CLICK_PUBLISHES", def: "2", usage: "click batches publishing to the bus at once; clicks arriving meanwhile wait and go out together (more suits a remote NATS cluster)", parse: intIn(1, 64, func(c *Config, n int) { c.ClickPublishes = n })},
 		{flag: "debug-addr", env: "AFFCORE_DEBUG_ADDR", def: "", usage: "host:port of a separate listener serving Go profiles (/debug/pprof/); empty disables it; bind it to localhost", parse: func(c *Config, v string) error {
 			if v != "" {
 				if _, _, err := net.SplitHostPort(v); err != nil {
@@ -249,14 +235,7 @@ func settings() []setting {
 			c.PostbackTimeout = d
 			return nil
 		}},
-		{flag: "", env: "AFFCORE_POSTBACK_CONCURRENCY", def: "32", usage: "postback requests in flight to one receiver (scheme, host and port) at a time", parse: func(c *Config, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 256 {
-				return errors.New("want a number from 1 to 256")
-			}
-			c.PostbackConcurrency = n
-			return nil
-		}},
+		{flag: "", env: "AFFCORE_POSTBACK_CONCURRENCY", def: "32", usage: "postback requests in flight to one receiver (scheme, host and port) at a time", parse: intIn(1, 256, func(c *Config, n int) { c.PostbackConcurrency = n })},
 		// Plugins area.
 		{flag: "plugin-dir", env: "AFFCORE_PLUGIN_DIR", def: "dist/plugins", usage: "directory of first-party plugin bundles (*.affplug) registered at start", parse: func(c *Config, v string) error {
 			c.PluginDir = v
@@ -367,4 +346,16 @@ func newLogger(c Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// intIn parses a whole number from lo to hi and stores it with set.
+func intIn(lo, hi int, set func(*Config, int)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("want a number from %d to %d", lo, hi)
+		}
+		set(c, n)
+		return nil
+	}
 }

@@ -77,31 +77,9 @@ func newTracker(t *testing.T, hook click.Scorer) (*click.Tracker, *click.Signer,
 // stored finds a click among the batches the stream holds.
 func stored(t *testing.T, bus *natsbus.Bus, id string) (click.Click, bool) {
 	t.Helper()
-	ctx := context.Background()
-	s, err := bus.JS.Stream(ctx, event.ClicksStream.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
-		m, err := s.GetMsg(ctx, seq)
-		if err != nil {
-			continue // acknowledged and gone
-		}
-		clicks, bad, err := event.DecodeClicks(m.Data)
-		if err != nil || bad > 0 {
-			t.Fatalf("message %d: %d bad clicks, %v", seq, bad, err)
-		}
-		for _, c := range clicks {
-			if c.ID == id {
-				return c, true
-			}
-		}
-	}
-	return click.Click{}, false
+	clicks, _ := streamClicks(t, bus)
+	c, ok := clicks[id]
+	return c, ok
 }
 
 func TestTracker_Track(t *testing.T) {

@@ -48,6 +48,18 @@ func clickRow(c *event.Click, unique bool) []any {
 		int16(c.Score), c.Fraud, unique}
 }
 
+// clickRows is COPY's source of the clicks' rows.
+func clickRows(clicks []event.Click, unique []bool) pgx.CopyFromSource {
+	i := 0
+	return pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(clicks) {
+			return nil, nil
+		}
+		i++
+		return clickRow(&clicks[i-1], unique[i-1]), nil
+	})
+}
+
 // WriteClicks implements click.Writer: groups are the clicks of one stream
 // message each. A deadlock or serialization failure is retried.
 func (s *ClickStore) WriteClicks(ctx context.Context, groups [][]event.Click) error {
@@ -94,15 +106,7 @@ func copyNew(ctx context.Context, tx pgx.Tx, groups [][]event.Click) error {
 	if err != nil {
 		return err
 	}
-	i := 0
-	src := pgx.CopyFromFunc(func() ([]any, error) {
-		if i == len(clicks) {
-			return nil, nil
-		}
-		i++
-		return clickRow(&clicks[i-1], unique[i-1]), nil
-	})
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"clicks"}, clickCols, src); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"clicks"}, clickCols, clickRows(clicks, unique)); err != nil {
 		return err
 	}
 	return addRollups(ctx, tx, clicks, unique)
@@ -252,15 +256,7 @@ func insertStaged(ctx context.Context, tx pgx.Tx, clicks []event.Click) error {
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS click_stage (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`); err != nil {
 		return err
 	}
-	i := 0
-	src := pgx.CopyFromFunc(func() ([]any, error) {
-		if i == len(clicks) {
-			return nil, nil
-		}
-		i++
-		return clickRow(&clicks[i-1], unique[i-1]), nil
-	})
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"click_stage"}, clickCols, src); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"click_stage"}, clickCols, clickRows(clicks, unique)); err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, ingestSQL)
