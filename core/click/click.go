@@ -2,9 +2,11 @@
 // in-memory snapshot of the catalogue, builds the click (id, device, GEO,
 // ASN, sub-ids, score), picks the destination (the offer, or the fallback
 // for paused campaigns, caps and other countries), fills its macros
-// URL-encoded, and publishes the click durably before the redirect is sent.
-// Ingest workers then write clicks to PostgreSQL in batches, idempotently,
-// deciding uniqueness and keeping hourly rollups in the same transaction.
+// URL-encoded, and stores the click durably before the redirect is sent
+// (Batcher: clicks arriving together share one bus message). Ingest workers
+// then write the messages to PostgreSQL in batches, idempotently per
+// message, deciding uniqueness and keeping hourly rollups in the same
+// transaction; Finder lets a postback find a click not yet written.
 //
 // See RATIONALE.md in this directory for why the pieces are shaped so.
 package click
