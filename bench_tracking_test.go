@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -114,16 +115,64 @@ func openLoop(url string, rate float64, d time.Duration) (p50, p99 time.Duration
 	return lat[len(lat)/2], lat[len(lat)*99/100], int(failed.Load())
 }
 
-// bareServer is the baseline: net/http answering every request with a 302.
-func bareServer(b *testing.B) string {
+// bareServerEnv, set to an address, makes this test binary serve only the
+// bare 302 there (see TestMain): the baseline as a process of its own, like
+// affcore serve.
+const bareServerEnv = "AFFCORE_BENCH_BARE_302"
+
+// bare302 is the baseline handler: net/http answering every request with a 302.
+func bare302(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Location", "https://shop.example/?cid=clk_0")
+	w.WriteHeader(http.StatusFound)
+}
+
+// serveBare serves bare302 on addr until the process is killed, collecting
+// garbage as rarely as affcore serve does by default.
+func serveBare(addr string) {
+	debug.SetGCPercent(400)
+	if err := http.ListenAndServe(addr, http.HandlerFunc(bare302)); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// bareProcess starts the baseline in a process of its own (this test binary
+// re-run) and returns its URL: the like-for-like baseline, since affcore
+// serve too is a process apart from the load generator.
+func bareProcess(b *testing.B) string {
+	addr := freeAddrB(b)
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), bareServerEnv+"="+addr)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	url := "http://" + addr + "/"
+	client := benchClient()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if res, err := client.Get(url); err == nil {
+			res.Body.Close()
+			return url
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("bare 302 server on %s did not start", addr)
+		}
+	}
+}
+
+// bareInProcess serves the baseline inside the load generator's process: it
+// shares the generator's scheduler and so skips the wake-ups between
+// processes that every real server pays; printed for comparison only.
+func bareInProcess(b *testing.B) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Location", "https://shop.example/?cid=clk_0")
-		w.WriteHeader(http.StatusFound)
-	})}
+	srv := &http.Server{Handler: http.HandlerFunc(bare302)}
 	go func() { _ = srv.Serve(ln) }()
 	b.Cleanup(func() { _ = srv.Close() })
 	return "http://" + ln.Addr().String() + "/"
@@ -197,7 +246,7 @@ func trackingFigures(b *testing.B) {
 	// Ingest first, on its own cluster and bus: the phases below leave work
 	// behind in affcore serve (clicks to ingest, commissions to book).
 	ingest := ingestRate(b)
-	bareURL := bareServer(b)
+	bareURL, bareInURL := bareProcess(b), bareInProcess(b)
 
 	s := newBenchSetup(b)
 	addr := freeAddrB(b)
@@ -208,10 +257,11 @@ func trackingFigures(b *testing.B) {
 	clickURL := "http://" + addr + "/api/v1/track/" + s.campaign + "?sub1=bench&gclid=abc"
 	// Alternate short rounds of the two servers, so that other work on the
 	// machine weighs on both alike.
-	var bare, full float64
+	var bare, bareIn, full float64
 	for range 4 {
 		bare += closedLoop(bareURL, benchConns, benchDuration/4, http.StatusFound) / 4
 		full += closedLoop(clickURL, benchConns, benchDuration/4, http.StatusFound) / 4
+		bareIn += closedLoop(bareInURL, benchConns, benchDuration/4, http.StatusFound) / 4
 	}
 	settle(b, s) // latency is measured once ingest has caught up with the rounds above
 	p50, p99, errs := openLoop(clickURL, full/2, benchDuration)
@@ -224,6 +274,7 @@ func trackingFigures(b *testing.B) {
 	b.ReportMetric(bare, "bare_302/s")
 	b.ReportMetric(full, "clicks/s")
 	b.ReportMetric(full/bare, "ratio")
+	b.ReportMetric(full/bareIn, "ratio_in_process_bare")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms@50%")
 	b.ReportMetric(float64(bareP99.Microseconds())/1000, "bare_p99_ms")
 	b.ReportMetric(ingest, "ingest_clicks/s")
@@ -232,8 +283,9 @@ func trackingFigures(b *testing.B) {
 	b.ReportMetric(booked, "booked/s")
 	fmt.Printf("\ntracking figures (2 cores shared, load generator on loopback, %d connections; load average before: %s)\n",
 		benchConns, strings.Join(strings.Fields(string(loadBefore) + " ? ? ?")[:3], " "))
-	fmt.Printf("  bare net/http 302:            %8.0f req/s\n", bare)
+	fmt.Printf("  bare net/http 302:            %8.0f req/s (a process of its own, like affcore serve)\n", bare)
 	fmt.Printf("  click redirect (full path):   %8.0f clicks/s   ratio %.2f (goal >= 0.5)\n", full, full/bare)
+	fmt.Printf("    bare 302 inside the load generator's process: %.0f req/s, ratio to it %.2f\n", bareIn, full/bareIn)
 	fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms (goal <= 5 ms), %d errors\n", full/2,
 		float64(p50.Microseconds())/1000, float64(p99.Microseconds())/1000, errs)
 	fmt.Printf("    bare 302 at the same rate:  p50 %.2f ms, p99 %.2f ms\n",

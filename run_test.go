@@ -20,7 +20,13 @@ import (
 	"github.com/affcore/affcore/core/postgres"
 )
 
-func TestMain(m *testing.M) { coretest.Main(m) }
+func TestMain(m *testing.M) {
+	if addr := os.Getenv(bareServerEnv); addr != "" { // this binary re-run as the benchmark's baseline server
+		serveBare(addr)
+		return
+	}
+	coretest.Main(m)
+}
 
 // env returns a getenv over a fixed map.
 func env(m map[string]string) func(string) string {

@@ -35,16 +35,24 @@ func TrustedClientIP(trusted []*net.IPNet) func(r *http.Request) string {
 		if err != nil || !isTrusted(peer) {
 			return RemoteIP(r)
 		}
-		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		hops := r.Header.Values("X-Forwarded-For") // each header may list several, the last one nearest
 		for i := len(hops) - 1; i >= 0; i-- {
-			a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-			if err != nil {
-				break
+			for rest, more := hops[i], true; more; {
+				var hop string
+				if j := strings.LastIndexByte(rest, ','); j >= 0 {
+					rest, hop = rest[:j], rest[j+1:]
+				} else {
+					hop, more = rest, false
+				}
+				a, err := netip.ParseAddr(strings.TrimSpace(hop))
+				if err != nil {
+					return peer.Unmap().String()
+				}
+				if !isTrusted(a) {
+					return a.Unmap().String()
+				}
+				peer = a
 			}
-			if !isTrusted(a) {
-				return a.Unmap().String()
-			}
-			peer = a
 		}
 		return peer.Unmap().String()
 	}

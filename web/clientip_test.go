@@ -29,6 +29,20 @@ func TestTrustedClientIP(t *testing.T) {
 			t.Errorf("remote %s xff %q: %s; want %s", tc.remote, tc.xff, got, tc.want)
 		}
 	}
+	for _, tc := range []struct {
+		xff  []string
+		want string
+	}{
+		{[]string{"198.51.100.1", "203.0.113.7, 10.2.2.2"}, "203.0.113.7"}, // several headers read as one list
+		{[]string{"203.0.113.9", "10.3.3.3"}, "203.0.113.9"},               // the walk crosses headers
+		{[]string{"203.0.113.7, junk, 10.2.2.2"}, "10.2.2.2"},              // stops at garbage: the last trusted hop
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr, r.Header["X-Forwarded-For"] = "10.1.1.1:5000", tc.xff
+		if got := ip(r); got != tc.want {
+			t.Errorf("xff %q: %s; want %s", tc.xff, got, tc.want)
+		}
+	}
 	r := httptest.NewRequest("GET", "/", nil)
 	r.RemoteAddr, r.Header["X-Forwarded-For"] = "10.1.1.1:1", []string{"1.2.3.4"}
 	if got := web.TrustedClientIP(nil)(r); got != "10.1.1.1" {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -102,8 +103,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		took := time.Since(start)
 		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
 		s.metrics.latency.WithLabelValues(route).Observe(took.Seconds())
-		s.log.DebugContext(r.Context(), "http request", "method", r.Method, "route", route,
-			"status", sw.status, "took", took, "request_id", requestID(r))
+		if s.log.Enabled(r.Context(), slog.LevelDebug) { // spares the hot path boxing the arguments
+			s.log.DebugContext(r.Context(), "http request", "method", r.Method, "route", route,
+				"status", sw.status, "took", took, "request_id", requestID(r))
+		}
 	})
 }
 

@@ -32,8 +32,13 @@ var (
 
 // ensureDays creates the partitions of the batch's days unless known.
 func (s *ClickStore) ensureDays(ctx context.Context, clicks []event.Click) error {
+	var last time.Time // clicks come in time order: most share their predecessor's day
 	for i := range clicks {
-		if err := s.ensureDay(ctx, clicks[i].At); err != nil {
+		if y, m, d := clicks[i].At.UTC().Date(); i > 0 && last.Year() == y && last.Month() == m && last.Day() == d {
+			continue
+		}
+		last = clicks[i].At.UTC()
+		if err := s.ensureDay(ctx, last); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -24,41 +23,6 @@ import (
 // up again in another message (which the click path never does), COPY hits
 // the primary key and the transaction is redone on the slow path, which
 // stages the clicks and inserts them ON CONFLICT DO NOTHING.
-
-// clickCols are the columns COPY fills, in clickRow order (is_unique last).
-var clickCols = []string{"id", "clicked_at", "tenant_id", "campaign_id", "offer_id", "partner_id", "source_id", "landing_id",
-	"ip", "user_agent", "device", "os", "browser", "country", "region", "city", "asn", "referrer",
-	"sub1", "sub2", "sub3", "sub4", "sub5", "gclid", "fbclid", "ttclid", "params", "route", "score", "fraud", "is_unique"}
-
-// The staging table is LIKE clicks, so INSERT ... SELECT * needs clickCols to
-// be every column of clicks in table order.
-
-func clickRow(c *event.Click, unique bool) []any {
-	var ip any
-	if a, err := netip.ParseAddr(c.IP); err == nil {
-		ip = a
-	}
-	params := json.RawMessage("{}")
-	if len(c.Params) > 0 {
-		params, _ = json.Marshal(c.Params)
-	}
-	return []any{c.ID, c.At, string(c.TenantID), c.CampaignID, c.OfferID, c.PartnerID, c.SourceID, c.LandingID,
-		ip, c.UserAgent, c.Device, c.OS, c.Browser, c.Country, c.Region, c.City, int64(c.ASN), c.Referrer,
-		c.Subs[0], c.Subs[1], c.Subs[2], c.Subs[3], c.Subs[4], c.GCLID, c.FBCLID, c.TTCLID, params, c.Route,
-		int16(c.Score), c.Fraud, unique}
-}
-
-// clickRows is COPY's source of the clicks' rows.
-func clickRows(clicks []event.Click, unique []bool) pgx.CopyFromSource {
-	i := 0
-	return pgx.CopyFromFunc(func() ([]any, error) {
-		if i == len(clicks) {
-			return nil, nil
-		}
-		i++
-		return clickRow(&clicks[i-1], unique[i-1]), nil
-	})
-}
 
 // WriteClicks implements click.Writer: groups are the clicks of one stream
 // message each. A deadlock or serialization failure is retried.
@@ -106,7 +70,7 @@ func copyNew(ctx context.Context, tx pgx.Tx, groups [][]event.Click) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"clicks"}, clickCols, clickRows(clicks, unique)); err != nil {
+	if err := copyClicks(ctx, tx, "clicks", clicks, unique); err != nil {
 		return err
 	}
 	return addRollups(ctx, tx, clicks, unique)
@@ -256,7 +220,7 @@ func insertStaged(ctx context.Context, tx pgx.Tx, clicks []event.Click) error {
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS click_stage (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`); err != nil {
 		return err
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"click_stage"}, clickCols, clickRows(clicks, unique)); err != nil {
+	if err := copyClicks(ctx, tx, "click_stage", clicks, unique); err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, ingestSQL)
