@@ -18,6 +18,7 @@ func (s *Server) handleClick(t *click.Tracker) http.HandlerFunc {
 	if t == nil {
 		return s.unavailable("click tracking")
 	}
+	noStore, referrer := []string{"no-store"}, []string{"no-referrer-when-downgrade"} // shared, never edited
 	return func(w http.ResponseWriter, r *http.Request) {
 		res, err := t.Track(r.Context(), s.clickRequest(r))
 		if err != nil {
@@ -25,9 +26,7 @@ func (s *Server) handleClick(t *click.Tracker) http.HandlerFunc {
 			return
 		}
 		h := w.Header()
-		h["Location"] = []string{res.URL}
-		h["Cache-Control"] = []string{"no-store"}
-		h["Referrer-Policy"] = []string{"no-referrer-when-downgrade"}
+		h["Location"], h["Cache-Control"], h["Referrer-Policy"] = []string{res.URL}, noStore, referrer
 		w.WriteHeader(http.StatusFound)
 	}
 }

@@ -22,3 +22,35 @@ func TestWriteProblem_RetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// A problem names the request's id, the one the X-Request-Id header
+// carries: the caller's when it is sane and alone, else a new one.
+func TestWriteProblem_RequestID(t *testing.T) {
+	h := withRequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, problem{Status: http.StatusNotFound, Title: "Not Found"})
+	}))
+	for _, tc := range []struct {
+		sent     []string
+		keepSent bool
+	}{
+		{nil, false},
+		{[]string{"abc-123"}, true},
+		{[]string{"abc-123", "def"}, false},
+		{[]string{"bad id"}, false},
+	} {
+		r := httptest.NewRequest("GET", "/nowhere", nil)
+		if tc.sent != nil {
+			r.Header["X-Request-Id"] = tc.sent
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		var p problem
+		if err := json.NewDecoder(w.Body).Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		got := w.Header().Values("X-Request-Id")
+		if len(got) != 1 || p.RequestID != got[0] || (tc.keepSent && got[0] != tc.sent[0]) || (!tc.keepSent && len(got[0]) < 8) {
+			t.Errorf("sent %q: header %q, problem request_id %q", tc.sent, got, p.RequestID)
+		}
+	}
+}

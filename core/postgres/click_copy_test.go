@@ -12,9 +12,10 @@ import (
 	"github.com/affcore/affcore/core/postgres"
 )
 
-// Every column of a click survives COPY's text format: awkward text, an
-// IPv6 address or none, a time with nanoseconds (cut to microseconds, and
-// found again by the redelivery probe), other parameters as JSON.
+// Every column of a click survives COPY: awkward text, an IPv6 address or
+// none, a time with nanoseconds (cut to microseconds, and found again by the
+// redelivery probe), other parameters as JSON; text PostgreSQL would refuse
+// (NUL, invalid UTF-8) is cleaned instead of failing the batch.
 func TestClickStore_WriteClicksRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	db := coretest.DB(t)
@@ -29,14 +30,20 @@ func TestClickStore_WriteClicksRoundTrip(t *testing.T) {
 		GCLID: "g", FBCLID: "f", TTCLID: "t", Params: map[string]string{"q\"uote": "back\\slash\ttab", "utm": "x"},
 		Route: "offer", Score: 17, Fraud: true}
 	bare := event.Click{ID: core.NewIDAt("clk", at.Add(time.Second)), TenantID: tenant, At: at.Add(time.Second),
-		CampaignID: "cmp_2", OfferID: "off_1", IP: "not an address", Route: "offer"}
+		CampaignID: "cmp_2", OfferID: "off_1", IP: "not an address", Route: "offer", City: "bad\xffutf8"}
+	v4 := event.Click{ID: core.NewIDAt("clk", at.Add(2*time.Second)), TenantID: tenant, At: at.Add(2 * time.Second),
+		CampaignID: "cmp_2", OfferID: "off_1", IP: "81.2.69.1", Route: "offer"}
 	for range 2 { // the second delivery is skipped: the probe finds the first click at its stored time
-		if err := s.WriteClicks(ctx, [][]event.Click{{full, bare}}); err != nil {
+		if err := s.WriteClicks(ctx, [][]event.Click{{full, bare, v4}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n, _ := countClicks(t, db, tenant); n != 2 {
-		t.Fatalf("clicks stored %d, want 2", n)
+	if n, _ := countClicks(t, db, tenant); n != 3 {
+		t.Fatalf("clicks stored %d, want 3", n)
+	}
+	var v4IP string
+	if err := db.Pool.QueryRow(ctx, `SELECT ip::text FROM clicks WHERE id=$1`, v4.ID).Scan(&v4IP); err != nil || v4IP != "81.2.69.1/32" {
+		t.Errorf("IPv4 stored as %q (%v)", v4IP, err)
 	}
 	var got event.Click
 	var ip *string
@@ -76,11 +83,11 @@ func TestClickStore_WriteClicksRoundTrip(t *testing.T) {
 		t.Error("the first click of its campaign and IP is not unique")
 	}
 	var bareIP *string
-	var bareParams string
-	if err := db.Pool.QueryRow(ctx, `SELECT host(ip), params::text FROM clicks WHERE id=$1`, bare.ID).Scan(&bareIP, &bareParams); err != nil {
+	var bareParams, bareCity string
+	if err := db.Pool.QueryRow(ctx, `SELECT host(ip), params::text, city FROM clicks WHERE id=$1`, bare.ID).Scan(&bareIP, &bareParams, &bareCity); err != nil {
 		t.Fatal(err)
 	}
-	if bareIP != nil || bareParams != "{}" {
-		t.Errorf("click without address or parameters stored ip %v, params %s; want NULL, {}", bareIP, bareParams)
+	if bareIP != nil || bareParams != "{}" || bareCity != "bad\uFFFDutf8" {
+		t.Errorf("click without address or parameters stored ip %v, params %s, city %q; want NULL, {}, bad\uFFFDutf8", bareIP, bareParams, bareCity)
 	}
 }
