@@ -112,4 +112,3 @@ func appendInet(b []byte, ip string) []byte {
 		return append(append(appendField(b, 20), 3, 128, 0, 16), v6[:]...)
 	}
 }
-
