@@ -44,7 +44,8 @@ type Config struct {
 	GeoIPDB       string // location database (GeoIP2/GeoLite2 City or Country, or ip-location-db country)
 	GeoIPASNDB    string // ASN database (GeoLite2-ASN or compatible)
 	IngestWorkers int
-	// ClickPublishes is how many click batches may publish at once.
+	// ClickPublishes is how many click batches may publish at once (0:
+	// chosen by where NATS runs, see clickPublishes).
 	ClickPublishes int
 
 	// Outgoing postbacks.
@@ -193,7 +194,7 @@ func settings() []setting {
 			return nil
 		}},
 		{flag: "ingest-workers", env: "AFFCORE_INGEST_WORKERS", def: "2", usage: "parallel batches writing clicks from the stream to PostgreSQL", parse: intIn(1, 64, func(c *Config, n int) { c.IngestWorkers = n })},
-		{flag: "click-publishes", env: "AFFCORE_CLICK_PUBLISHES", def: "2", usage: "click batches publishing to the bus at once; clicks arriving meanwhile wait and go out together (more suits a remote NATS cluster)", parse: intIn(1, 64, func(c *Config, n int) { c.ClickPublishes = n })},
+		{flag: "click-publishes", env: "AFFCORE_CLICK_PUBLISHES", def: "0", usage: "click batches publishing to the bus at once; clicks arriving meanwhile wait and go out together; 0 chooses 1 with the embedded NATS, 4 with a remote cluster (a longer round trip)", parse: intIn(0, 64, func(c *Config, n int) { c.ClickPublishes = n })},
 		{flag: "debug-addr", env: "AFFCORE_DEBUG_ADDR", def: "", usage: "host:port of a separate listener serving Go profiles (/debug/pprof/); empty disables it; bind it to localhost", parse: func(c *Config, v string) error {
 			if v != "" {
 				if _, _, err := net.SplitHostPort(v); err != nil {
@@ -357,5 +358,20 @@ func intIn(lo, hi int, set func(*Config, int)) func(*Config, string) error {
 		}
 		set(c, n)
 		return nil
+	}
+}
+
+// clickPublishes is how many click batches publish at once. In process one
+// suffices: a publish round trip is short, and larger batches cost less CPU
+// (measured: 7 % less per click than 2 at the same latency); a remote
+// cluster's longer round trip wants more in flight.
+func (c *Config) clickPublishes() int {
+	switch {
+	case c.ClickPublishes > 0:
+		return c.ClickPublishes
+	case c.NATSURL != "":
+		return 4
+	default:
+		return 1
 	}
 }

@@ -125,6 +125,27 @@ func TestParseConfig_Errors(t *testing.T) {
 	}
 }
 
+// How many click batches publish at once follows where NATS runs, unless set.
+func TestParseConfig_ClickPublishes(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want int
+	}{
+		{nil, 1},
+		{map[string]string{"NATS_URL": "nats://nats.internal:4222"}, 4},
+		{map[string]string{"NATS_URL": "nats://nats.internal:4222", "AFFCORE_CLICK_PUBLISHES": "2"}, 2},
+		{map[string]string{"AFFCORE_CLICK_PUBLISHES": "8"}, 8},
+	} {
+		c, err := parseConfig("serve", nil, env(tc.env), &bytes.Buffer{})
+		if err != nil || c.clickPublishes() != tc.want {
+			t.Errorf("%v: %d publishes (%v); want %d", tc.env, c.clickPublishes(), err, tc.want)
+		}
+	}
+	if _, err := parseConfig("serve", nil, env(map[string]string{"AFFCORE_CLICK_PUBLISHES": "-1"}), &bytes.Buffer{}); err == nil {
+		t.Error("a negative AFFCORE_CLICK_PUBLISHES was accepted")
+	}
+}
+
 func TestRun_InvalidConfigCreatesNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	err := run(context.Background(), []string{"affcore", "serve", "--data-dir", dir, "--log-format", "xml"}, env(nil), &bytes.Buffer{}, &bytes.Buffer{})

@@ -78,7 +78,7 @@ func newTracking(ctx context.Context, cfg Config, db *postgres.DB, bus *natsbus.
 	}
 	t.closers = append(t.closers, locator.Close)
 	t.tracker = click.NewTracker(click.TrackerConfig{Routes: routes, Signer: t.links, Locator: locator,
-		UA: useragent.New(10000), Recorder: click.NewBatcher(bus, click.BatcherConfig{InFlight: cfg.ClickPublishes}), Clock: clock, Hook: scorer})
+		UA: useragent.New(10000), Recorder: click.NewBatcher(bus, click.BatcherConfig{InFlight: cfg.clickPublishes()}), Clock: clock, Hook: scorer})
 	t.catalog = catalog.NewService(postgres.NewCatalogStore(db), catalogNotifier{bus: bus, routes: routes, log: log}, clock)
 	convs := postgres.NewConversionStore(db)
 	t.conversions = conversion.NewService(convs, convs, click.NewFinder(clicks, bus, 0), bus, clock, log.With("component", "postback"))

@@ -16,7 +16,7 @@ type Recorder interface {
 
 // BatcherConfig tunes the group commit of clicks.
 type BatcherConfig struct {
-	// InFlight is how many batches may be publishing at once (default 2).
+	// InFlight is how many batches may be publishing at once (default 1).
 	// While all are, arriving clicks gather into the next batch.
 	InFlight int
 	// MaxClicks and MaxBytes close a batch early (defaults 512 and 512 KiB,
@@ -53,7 +53,7 @@ type pendingBatch struct {
 // NewBatcher returns a Batcher publishing to pub.
 func NewBatcher(pub Publisher, cfg BatcherConfig) *Batcher {
 	if cfg.InFlight <= 0 {
-		cfg.InFlight = 2
+		cfg.InFlight = 1
 	}
 	if cfg.MaxClicks <= 0 {
 		cfg.MaxClicks = 512

@@ -27,7 +27,11 @@ import (
 // WriteClicks implements click.Writer: groups are the clicks of one stream
 // message each. A deadlock or serialization failure is retried.
 func (s *ClickStore) WriteClicks(ctx context.Context, groups [][]event.Click) error {
-	var clicks []event.Click
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	clicks := make([]event.Click, 0, n)
 	for _, g := range groups {
 		clicks = append(clicks, g...)
 	}
@@ -41,7 +45,7 @@ func (s *ClickStore) WriteClicks(ctx context.Context, groups [][]event.Click) er
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		if fast {
-			err = s.db.InTx(ctx, func(tx pgx.Tx) error { return copyNew(ctx, tx, groups) })
+			err = s.db.InTx(ctx, func(tx pgx.Tx) error { return copyNew(ctx, tx, groups, clicks) })
 		} else {
 			err = s.db.InTx(ctx, func(tx pgx.Tx) error { return insertStaged(ctx, tx, clicks) })
 		}
@@ -60,9 +64,9 @@ func (s *ClickStore) WriteClicks(ctx context.Context, groups [][]event.Click) er
 }
 
 // copyNew is the fast path: skip the messages already written, COPY the
-// rest into clicks, add their rollups.
-func copyNew(ctx context.Context, tx pgx.Tx, groups [][]event.Click) error {
-	clicks, err := unwritten(ctx, tx, groups)
+// rest into clicks, add their rollups. all is every click of the groups.
+func copyNew(ctx context.Context, tx pgx.Tx, groups [][]event.Click, all []event.Click) error {
+	clicks, err := unwritten(ctx, tx, groups, all)
 	if err != nil || len(clicks) == 0 {
 		return err
 	}
@@ -77,8 +81,8 @@ func copyNew(ctx context.Context, tx pgx.Tx, groups [][]event.Click) error {
 }
 
 // unwritten returns the clicks of the groups whose first click is not
-// stored yet.
-func unwritten(ctx context.Context, tx pgx.Tx, groups [][]event.Click) ([]event.Click, error) {
+// stored yet: all (every click of the groups) when none is.
+func unwritten(ctx context.Context, tx pgx.Tx, groups [][]event.Click, all []event.Click) ([]event.Click, error) {
 	ids, ats := make([]string, 0, len(groups)), make([]time.Time, 0, len(groups))
 	for _, g := range groups {
 		if len(g) > 0 {
@@ -96,6 +100,9 @@ func unwritten(ctx context.Context, tx pgx.Tx, groups [][]event.Click) ([]event.
 	written, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		return nil, err
+	}
+	if len(written) == 0 {
+		return all, nil
 	}
 	skip := make(map[string]bool, len(written))
 	for _, id := range written {
