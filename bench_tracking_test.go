@@ -129,7 +129,7 @@ func bare302(w http.ResponseWriter, _ *http.Request) {
 // serveBare serves bare302 on addr until the process is killed, collecting
 // garbage as rarely as affcore serve does by default.
 func serveBare(addr string) {
-	debug.SetGCPercent(400)
+	debug.SetGCPercent(2000)
 	if err := http.ListenAndServe(addr, http.HandlerFunc(bare302)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -240,7 +240,7 @@ func BenchmarkTrackingFigures(b *testing.B) {
 func trackingFigures(b *testing.B) {
 	loadBefore, _ := os.ReadFile("/proc/loadavg")
 	// The load generator (and the bare server) collect garbage as rarely
-	// as affcore serve does by default (GOGC=400), so that their pauses
+	// as affcore serve does by default (GOGC=2000), so that their pauses
 	// weigh on neither measurement.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	// Ingest first, on its own cluster and bus: the phases below leave work
@@ -250,9 +250,11 @@ func trackingFigures(b *testing.B) {
 
 	s := newBenchSetup(b)
 	addr := freeAddrB(b)
-	startBinaryEnv(b, filepath.Join(b.TempDir(), "data"), addr, "DATABASE_URL="+s.url,
-		"AFFCORE_GEOIP_DB="+geotest.CityDB(b, geotest.Places), "AFFCORE_GEOIP_ASN_DB="+geotest.ASNDB(b, geotest.Places),
-		"AFFCORE_TRUSTED_PROXIES=127.0.0.1")
+	// AFFCORE_BENCH_SERVE_ENV adds settings to affcore serve's environment
+	// (e.g. "GOGC=400 AFFCORE_CLICK_PUBLISHES=2"), to compare them.
+	startBinaryEnv(b, filepath.Join(b.TempDir(), "data"), addr, append([]string{"DATABASE_URL=" + s.url,
+		"AFFCORE_GEOIP_DB=" + geotest.CityDB(b, geotest.Places), "AFFCORE_GEOIP_ASN_DB=" + geotest.ASNDB(b, geotest.Places),
+		"AFFCORE_TRUSTED_PROXIES=127.0.0.1"}, strings.Fields(os.Getenv("AFFCORE_BENCH_SERVE_ENV"))...)...)
 	waitReadyB(b, addr)
 	clickURL := "http://" + addr + "/api/v1/track/" + s.campaign + "?sub1=bench&gclid=abc"
 	// Alternate short rounds of the two servers, so that other work on the

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"runtime/debug"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,11 +34,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer ln.Close()
 	log.Info("starting affcore", "version", version(), "config", cfg)
-	if getenv("GOGC") == "" {
-		// The click path allocates per request and the machine has memory to
-		// spare: collect less often (GOGC=400) unless the operator chose.
-		debug.SetGCPercent(400)
-	}
+	tuneGC(getenv, log)
 
 	in, err := openData(ctx, cfg, log)
 	if err != nil {
