@@ -6,6 +6,7 @@
 package geo
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -19,11 +20,15 @@ import (
 
 // DB answers lookups from up to two databases: one for location and one for
 // the ASN. Either may be absent. It is safe for concurrent use.
+//
+// Locations are decoded into a record of only the fields a click keeps: a
+// GeoIP2 City record holds names in eight languages for its continent,
+// countries, subdivisions and city, and decoding all of them (geoip2's City)
+// cost twice the lookup on the click path.
 type DB struct {
-	city    *geoip2.Reader    // GeoIP2/GeoLite2 City or Country
-	country *maxminddb.Reader // ip-location-db {country_code}
-	asn     *geoip2.Reader    // GeoLite2-ASN (or compatible)
-	asnRaw  *maxminddb.Reader // other ASN schemas with autonomous_system_number
+	location *maxminddb.Reader // GeoIP2/GeoLite2 City or Country, or ip-location-db {country_code}
+	asn      *geoip2.Reader    // GeoLite2-ASN (or compatible)
+	asnRaw   *maxminddb.Reader // other ASN schemas with autonomous_system_number
 }
 
 // Open opens the location database at locPath and the ASN database at
@@ -45,20 +50,21 @@ func Open(locPath, asnPath string) (*DB, error) {
 }
 
 func (db *DB) openLocation(path string) error {
+	// geoip2 recognises GeoIP2 City and Country databases; any other type is
+	// read for the ip-location-db schema.
 	r, err := geoip2.Open(path)
-	if err == nil {
-		db.city = r
-		return nil
-	}
 	var unknown geoip2.UnknownDatabaseTypeError
-	if !errors.As(err, &unknown) {
+	if err != nil && !errors.As(err, &unknown) {
 		return fmt.Errorf("open GeoIP database %s: %w", path, err)
+	}
+	if err == nil {
+		_ = r.Close()
 	}
 	raw, err := maxminddb.Open(path)
 	if err != nil {
 		return fmt.Errorf("open GeoIP database %s: %w", path, err)
 	}
-	db.country = raw
+	db.location = raw
 	return nil
 }
 
@@ -79,11 +85,8 @@ func (db *DB) openASN(path string) error {
 // Describe says which databases are loaded, for the start-up log.
 func (db *DB) Describe() string {
 	var parts []string
-	if db.city != nil {
-		parts = append(parts, db.city.Metadata().DatabaseType)
-	}
-	if db.country != nil {
-		parts = append(parts, db.country.Metadata.DatabaseType)
+	if db.location != nil {
+		parts = append(parts, db.location.Metadata.DatabaseType)
 	}
 	if db.asn != nil {
 		parts = append(parts, db.asn.Metadata().DatabaseType)
@@ -97,9 +100,21 @@ func (db *DB) Describe() string {
 	return strings.Join(parts, ", ")
 }
 
-// countryRecord is the ip-location-db country schema.
-type countryRecord struct {
-	CountryCode string `maxminddb:"country_code"`
+// locationRecord is what a click keeps of a location: GeoIP2 City (or
+// Country) fields, and the ip-location-db schema's country_code.
+type locationRecord struct {
+	Country struct {
+		ISOCode string `maxminddb:"iso_code"`
+	} `maxminddb:"country"`
+	CountryCode  string `maxminddb:"country_code"`
+	Subdivisions []struct {
+		ISOCode string `maxminddb:"iso_code"`
+	} `maxminddb:"subdivisions"`
+	City struct {
+		Names struct {
+			English string `maxminddb:"en"`
+		} `maxminddb:"names"`
+	} `maxminddb:"city"`
 }
 
 // asnRecord is the GeoLite2-ASN schema read without a type check.
@@ -110,19 +125,14 @@ type asnRecord struct {
 // Locate implements click.Locator. Lookups that fail leave fields empty.
 func (db *DB) Locate(ip netip.Addr) click.Geo {
 	var g click.Geo
-	switch {
-	case db.city != nil:
-		if c, err := db.city.City(ip); err == nil {
-			g.Country = c.Country.ISOCode
-			if len(c.Subdivisions) > 0 {
-				g.Region = c.Subdivisions[0].ISOCode
+	if db.location != nil {
+		var rec locationRecord
+		if db.location.Lookup(ip).Decode(&rec) == nil {
+			g.Country = cmp.Or(rec.Country.ISOCode, strings.ToUpper(rec.CountryCode))
+			if len(rec.Subdivisions) > 0 {
+				g.Region = rec.Subdivisions[0].ISOCode
 			}
-			g.City = c.City.Names.English
-		}
-	case db.country != nil:
-		var rec countryRecord
-		if db.country.Lookup(ip).Decode(&rec) == nil {
-			g.Country = strings.ToUpper(rec.CountryCode)
+			g.City = rec.City.Names.English
 		}
 	}
 	switch {
@@ -141,12 +151,10 @@ func (db *DB) Locate(ip netip.Addr) click.Geo {
 
 // Close releases the databases.
 func (db *DB) Close() {
-	for _, c := range []interface{ Close() error }{db.city, db.asn} {
-		if r, ok := c.(*geoip2.Reader); ok && r != nil {
-			_ = r.Close()
-		}
+	if db.asn != nil {
+		_ = db.asn.Close()
 	}
-	for _, r := range []*maxminddb.Reader{db.country, db.asnRaw} {
+	for _, r := range []*maxminddb.Reader{db.location, db.asnRaw} {
 		if r != nil {
 			_ = r.Close()
 		}

@@ -30,18 +30,39 @@ var Places = []Place{
 	{CIDR: "90.84.0.0/16", Country: "FR", City: "Paris", ASN: 5511},
 }
 
-// CityDB writes a GeoLite2-City style database and returns its path.
+// CityDB writes a GeoLite2-City style database and returns its path. Its
+// records are as full as the real database's (names in eight languages,
+// continent, registered country, location, postal code), so that lookups
+// cost what they cost in production.
 func CityDB(t testing.TB, places []Place) string {
 	return write(t, "GeoLite2-City", "city.mmdb", places, func(p Place) mmdbtype.DataType {
-		m := mmdbtype.Map{"country": mmdbtype.Map{"iso_code": mmdbtype.String(p.Country)}}
+		country := mmdbtype.Map{"geoname_id": mmdbtype.Uint32(2635167), "iso_code": mmdbtype.String(p.Country), "names": names(p.Country)}
+		m := mmdbtype.Map{
+			"continent":          mmdbtype.Map{"code": mmdbtype.String("EU"), "geoname_id": mmdbtype.Uint32(6255148), "names": names("Europe")},
+			"country":            country,
+			"registered_country": country,
+			"location": mmdbtype.Map{"accuracy_radius": mmdbtype.Uint16(20), "latitude": mmdbtype.Float64(51.5142),
+				"longitude": mmdbtype.Float64(-0.0931), "time_zone": mmdbtype.String("Europe/London")},
+			"postal": mmdbtype.Map{"code": mmdbtype.String("EC2V")},
+		}
 		if p.Region != "" {
-			m["subdivisions"] = mmdbtype.Slice{mmdbtype.Map{"iso_code": mmdbtype.String(p.Region)}}
+			m["subdivisions"] = mmdbtype.Slice{mmdbtype.Map{"geoname_id": mmdbtype.Uint32(6269131),
+				"iso_code": mmdbtype.String(p.Region), "names": names(p.Region)}}
 		}
 		if p.City != "" {
-			m["city"] = mmdbtype.Map{"names": mmdbtype.Map{"en": mmdbtype.String(p.City)}}
+			m["city"] = mmdbtype.Map{"geoname_id": mmdbtype.Uint32(2643743), "names": names(p.City)}
 		}
 		return m
 	})
+}
+
+// names is a names record in GeoIP2's eight languages, English being en.
+func names(en string) mmdbtype.Map {
+	m := mmdbtype.Map{"en": mmdbtype.String(en)}
+	for _, lang := range []string{"de", "es", "fr", "ja", "pt-BR", "ru", "zh-CN"} {
+		m[mmdbtype.String(lang)] = mmdbtype.String(en + " (" + lang + ")")
+	}
+	return m
 }
 
 // CountryCodeDB writes an ip-location-db style database ({country_code}).
