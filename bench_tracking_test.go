@@ -242,7 +242,7 @@ func trackingFigures(b *testing.B) {
 	// The load generator (and the bare server) collect garbage as rarely
 	// as affcore serve does by default (GOGC=2000), so that their pauses
 	// weigh on neither measurement.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetGCPercent(debug.SetGCPercent(2000))
 	// Ingest first, on its own cluster and bus: the phases below leave work
 	// behind in affcore serve (clicks to ingest, commissions to book).
 	ingest := ingestRate(b)
