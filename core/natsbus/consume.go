@@ -71,7 +71,13 @@ func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, h Handler) error 
 	base := context.WithoutCancel(ctx)
 	pool := newWorkers(max(cfg.Workers, 1), cfg.OrderKey, func(msg jetstream.Msg) { b.handle(base, cfg, msg, h) })
 	defer pool.stop()
-	cc, err := cons.Consume(pool.dispatch, jetstream.PullMaxMessages(max(16, 2*cfg.Workers)))
+	// A short heartbeat bounds a stall seen under load (nats.go v1.55): the
+	// client can believe a pull request is outstanding when the server holds
+	// none (consumer info: messages pending, no waiting request) and then
+	// waits for the missing heartbeat — by default 2 × 15 s — before pulling
+	// again. With 1 s it pulls again within 2 s.
+	cc, err := cons.Consume(pool.dispatch, jetstream.PullMaxMessages(max(16, 2*cfg.Workers)),
+		jetstream.PullExpiry(5*time.Second), jetstream.PullHeartbeat(time.Second))
 	if err != nil {
 		return fmt.Errorf("consume %s: %w", cfg.Durable, err)
 	}
