@@ -244,6 +244,7 @@ func partnerReset(t *testing.T, ta *testApp, tb *tab) {
 	tb.do("portal login", chromedp.WaitVisible(chromedp.CSS("input[name=email]")))
 	tb.shot("portal-login")
 	tb.click(`a[href$="/reset-password"]`)
+	tb.waitText("we will send you a link to set a new password") // else the login form's email field takes the typing
 	tb.fill("input[name=email]", "pat@publisher.test")
 	tb.submit("input[name=email]")
 	tb.waitText("a link to reset the password is on its way")
