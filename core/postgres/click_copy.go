@@ -68,7 +68,7 @@ func appendClickRow(b []byte, c *event.Click, unique bool) []byte {
 	}
 	params := []byte("{}")
 	if len(c.Params) > 0 {
-		params, _ = json.Marshal(c.Params) // a map of strings always marshals (invalid UTF-8 becomes U+FFFD)
+		params, _ = json.Marshal(withoutNUL(c.Params)) // a map of strings always marshals (invalid UTF-8 becomes U+FFFD)
 	}
 	b = append(append(appendField(b, 1+len(params)), 1), params...) // jsonb: version 1, then the JSON text
 	b = appendText(b, c.Route)
@@ -111,4 +111,21 @@ func appendInet(b []byte, ip string) []byte {
 		v6 := a.As16()
 		return append(append(appendField(b, 20), 3, 128, 0, 16), v6[:]...)
 	}
+}
+
+// withoutNUL returns params without NUL characters, which jsonb refuses
+// even escaped (the map itself when it has none).
+func withoutNUL(params map[string]string) map[string]string {
+	clean := true
+	for k, v := range params {
+		clean = clean && strings.IndexByte(k, 0) < 0 && strings.IndexByte(v, 0) < 0
+	}
+	if clean {
+		return params
+	}
+	out := make(map[string]string, len(params))
+	for k, v := range params {
+		out[strings.ReplaceAll(k, "\x00", "")] = strings.ReplaceAll(v, "\x00", "")
+	}
+	return out
 }

@@ -27,7 +27,7 @@ func TestClickStore_WriteClicksRoundTrip(t *testing.T) {
 		PartnerID: "prt_1", SourceID: "src_1", LandingID: "lnd_1", IP: "2001:db8::1", UserAgent: awkward,
 		Device: "mobile", OS: "iOS", Browser: "Safari", Country: "DE", Region: "BE", City: "Berlin", ASN: 4294967295,
 		Referrer: "https://ref.example/?a=1\tb", Subs: [5]string{"s1", `s\2`, "", "s4", "\\"},
-		GCLID: "g", FBCLID: "f", TTCLID: "t", Params: map[string]string{"q\"uote": "back\\slash\ttab", "utm": "x"},
+		GCLID: "g", FBCLID: "f", TTCLID: "t", Params: map[string]string{"q\"uote": "back\\slash\ttab", "utm": "x", "n\x00ul": "a\x00b"},
 		Route: "offer", Score: 17, Fraud: true}
 	bare := event.Click{ID: core.NewIDAt("clk", at.Add(time.Second)), TenantID: tenant, At: at.Add(time.Second),
 		CampaignID: "cmp_2", OfferID: "off_1", IP: "not an address", Route: "offer", City: "bad\xffutf8"}
@@ -70,6 +70,7 @@ func TestClickStore_WriteClicksRoundTrip(t *testing.T) {
 	want := full
 	want.At = full.At.Truncate(time.Microsecond)
 	want.UserAgent = "tab\there\\back\nline\rcrnul «ünï» \\N end" // NUL cannot be stored
+	want.Params = map[string]string{"q\"uote": "back\\slash\ttab", "utm": "x", "nul": "ab"}
 	if !got.At.Equal(want.At) {
 		t.Errorf("clicked_at %v, want %v", got.At, want.At)
 	}
