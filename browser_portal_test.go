@@ -40,7 +40,7 @@ func TestBrowser_PartnerPortal(t *testing.T) {
 	adv.grant(t, ta)
 
 	link := portalOffersAndLink(t, p)
-	clickID := clickLink(t, link)
+	clickID := clickAsVisitor(t, link, "fb-ads")
 	adv.convert(t, ta, clickID)
 
 	portalStats(t, p)
@@ -195,24 +195,6 @@ func portalOffersAndLink(t *testing.T, p *tab) string {
 	assertNoPlatformName(t, p)
 	p.shot("link-builder")
 	return link
-}
-
-// clickLink requests the link as a visitor's browser would, without
-// following the redirect, and returns the click id from the destination.
-func clickLink(t *testing.T, link string) string {
-	t.Helper()
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := noFollow.Get(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	dest, _ := url.Parse(res.Header.Get("Location"))
-	clickID := dest.Query().Get("cid")
-	if res.StatusCode != http.StatusFound || dest.Host != "shop.example" || dest.Query().Get("s") != "fb-ads" || !strings.HasPrefix(clickID, "clk_") {
-		t.Fatalf("click: %d → %s", res.StatusCode, res.Header.Get("Location"))
-	}
-	return clickID
 }
 
 // portalStats checks the totals (own commission, not the advertiser's

@@ -358,7 +358,7 @@ func trackingJourney(t *testing.T, adv *tab) (postbackURL string) {
 	t.Cleanup(receiver.Close)
 	createWebhook(adv, receiver.URL)
 
-	clickID := clickTrackingLink(t, tracking)
+	clickID := clickAsVisitor(t, tracking+"?sub1=spring", "spring")
 	section(adv, "/app/postbacks", "Postbacks")
 	adv.do("postback URL", chromedp.WaitVisible(chromedp.CSS("input[name=postback_url]")))
 	postbackURL = eval[string](adv, `document.querySelector('input[name=postback_url]').value`)
@@ -415,7 +415,7 @@ func partnerStory(t *testing.T, adv, partner *tab, postbackURL string) {
 	adv.shot("partners-grants")
 
 	partner.do("desktop width", chromedp.EmulateViewport(1280, 900))
-	clickID := clickLink(t, portalOffersAndLink(t, partner))
+	clickID := clickAsVisitor(t, portalOffersAndLink(t, partner), "fb-ads")
 	firePostback(t, postbackURL, clickID, "order-2")
 	portalStats(t, partner)
 
@@ -501,12 +501,13 @@ func createWebhook(adv *tab, receiver string) {
 	adv.waitText("Order system")
 }
 
-// clickTrackingLink follows the tracking link as a visitor's browser would
-// (without following the redirect) and returns the click id.
-func clickTrackingLink(t *testing.T, link string) string {
+// clickAsVisitor requests link as a visitor's browser would, without
+// following the redirect, checks that it leads to the shop with sub1 in its
+// s parameter, and returns the click id from the destination.
+func clickAsVisitor(t *testing.T, link, sub1 string) string {
 	t.Helper()
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	req, _ := http.NewRequest("GET", link+"?sub1=spring", nil)
+	req, _ := http.NewRequest("GET", link, nil)
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36")
 	req.Header.Set("Accept", "text/html")
 	req.Header.Set("Accept-Language", "en")
@@ -517,8 +518,8 @@ func clickTrackingLink(t *testing.T, link string) string {
 	res.Body.Close()
 	dest, _ := url.Parse(res.Header.Get("Location"))
 	clickID := dest.Query().Get("cid")
-	if res.StatusCode != http.StatusFound || dest.Host != "shop.example" || !strings.HasPrefix(clickID, "clk_") || dest.Query().Get("s") != "spring" {
-		t.Fatalf("tracking link: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	if res.StatusCode != http.StatusFound || dest.Host != "shop.example" || !strings.HasPrefix(clickID, "clk_") || dest.Query().Get("s") != sub1 {
+		t.Fatalf("click on %s: %d → %q", link, res.StatusCode, res.Header.Get("Location"))
 	}
 	return clickID
 }

@@ -51,6 +51,18 @@ func countClicks(t *testing.T, db *postgres.DB, tenant core.TenantID) (n, unique
 	return n, uniques
 }
 
+// wantStored checks the tenant's stored clicks (how many, how many unique)
+// and its rollups against want.
+func wantStored(t *testing.T, db *postgres.DB, tenant core.TenantID, want rollup) {
+	t.Helper()
+	if n, uniques := countClicks(t, db, tenant); n != want.clicks || uniques != want.uniques {
+		t.Fatalf("clicks %d, unique %d; want %d, %d", n, uniques, want.clicks, want.uniques)
+	}
+	if r := rollups(t, db, tenant); r != want {
+		t.Fatalf("rollups %+v; want %+v", r, want)
+	}
+}
+
 func TestClickStore_WriteClicks(t *testing.T) {
 	ctx := context.Background()
 	db := coretest.DB(t)
@@ -74,13 +86,7 @@ func TestClickStore_WriteClicks(t *testing.T) {
 		if err := s.WriteClicks(ctx, one(batch...)); err != nil {
 			t.Fatal(err)
 		}
-		n, uniques := countClicks(t, db, tenant)
-		if n != 4 || uniques != 3 {
-			t.Fatalf("clicks %d, unique %d; want 4, 3", n, uniques)
-		}
-		if r := rollups(t, db, tenant); r != (rollup{4, 3, 1}) {
-			t.Fatalf("rollups %+v; want 4 clicks, 3 unique, 1 fraud", r)
-		}
+		wantStored(t, db, tenant, rollup{4, 3, 1})
 	})
 	t.Run("unique-again-after-24h", func(t *testing.T) {
 		later := mkClick(tenant, now.Add(25*time.Hour), "81.2.69.1")
@@ -98,13 +104,7 @@ func TestClickStore_WriteClicks(t *testing.T) {
 		if err := s.WriteClicks(ctx, [][]event.Click{{fresh, batch[0], batch[3]}}); err != nil {
 			t.Fatal(err)
 		}
-		n, uniques := countClicks(t, db, tenant)
-		if n != 6 || uniques != 5 {
-			t.Fatalf("clicks %d, unique %d; want 6, 5", n, uniques)
-		}
-		if r := rollups(t, db, tenant); r != (rollup{6, 5, 1}) {
-			t.Fatalf("rollups %+v; want 6 clicks, 5 unique, 1 fraud", r)
-		}
+		wantStored(t, db, tenant, rollup{6, 5, 1})
 	})
 	t.Run("read-back", func(t *testing.T) {
 		c, err := s.Click(ctx, tenant, batch[0].ID)
