@@ -34,11 +34,12 @@ var (
 func (s *ClickStore) ensureDays(ctx context.Context, clicks []event.Click) error {
 	var last time.Time // clicks come in time order: most share their predecessor's day
 	for i := range clicks {
-		if y, m, d := clicks[i].At.UTC().Date(); i > 0 && last.Year() == y && last.Month() == m && last.Day() == d {
+		day := clicks[i].At.UTC().Truncate(24 * time.Hour) // UTC days start at multiples of 24 h
+		if i > 0 && day.Equal(last) {
 			continue
 		}
-		last = clicks[i].At.UTC()
-		if err := s.ensureDay(ctx, last); err != nil {
+		last = day
+		if err := s.ensureDay(ctx, day); err != nil {
 			return err
 		}
 	}
