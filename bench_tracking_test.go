@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/affcore/affcore/core"
 	"github.com/affcore/affcore/core/catalog"
@@ -75,14 +80,14 @@ func closedLoop(url string, conns int, d time.Duration, want int) float64 {
 }
 
 // openLoop sends rate requests per second for d on a fixed schedule and
-// returns the latency percentiles, measured from each request's scheduled
-// time (so a stall counts against every request it delayed). The first
-// half second warms the connections up and is not counted.
-func openLoop(url string, rate float64, d time.Duration) (p50, p99 time.Duration, errs int) {
+// returns each request's latency, measured from its scheduled time (so a
+// stall counts against every request it delayed), and the failures. The
+// first half second warms the connections up and is not returned.
+func openLoop(url string, rate float64, d time.Duration) (lat []time.Duration, errs int) {
 	client := benchClient()
 	warm := int(rate / 2)
 	total := warm + int(rate*d.Seconds())
-	lat := make([]time.Duration, total)
+	lat = make([]time.Duration, total)
 	start := time.Now().Add(50 * time.Millisecond)
 	var next atomic.Int64
 	var failed atomic.Int64
@@ -110,9 +115,74 @@ func openLoop(url string, rate float64, d time.Duration) (p50, p99 time.Duration
 		})
 	}
 	wg.Wait()
-	lat = lat[warm:]
+	return lat[warm:], int(failed.Load())
+}
+
+// latency is the outcome of alternating open-loop rounds against affcore
+// serve and the bare 302 at one rate: percentiles over all rounds' requests.
+type latency struct {
+	p50, p99, bareP50, bareP99 time.Duration
+	errs                       int
+	// within5ms is the share of these clicks that affcore serve's own
+	// histogram (affcore_http_request_duration_seconds) counts as handled
+	// within 5 ms: the rest of a request's time is spent outside the handler
+	// (sockets, scheduling, the load generator).
+	within5ms float64
+}
+
+// latencyAt runs three alternating rounds of d against clickURL and bareURL
+// at rate, so that other work on the machine weighs on both alike.
+func latencyAt(b *testing.B, addr, clickURL, bareURL string, rate float64, d time.Duration) latency {
+	var full, bare []time.Duration
+	var out latency
+	before := clickHistogram(b, addr)
+	for range 3 {
+		l, errs := openLoop(clickURL, rate, d/3)
+		full, out.errs = append(full, l...), out.errs+errs
+		l, _ = openLoop(bareURL, rate, d/3)
+		bare = append(bare, l...)
+	}
+	after := clickHistogram(b, addr)
+	if n := after[math.Inf(1)] - before[math.Inf(1)]; n > 0 {
+		out.within5ms = float64(after[0.005]-before[0.005]) / float64(n)
+	}
+	out.p50, out.p99 = percentiles(full)
+	out.bareP50, out.bareP99 = percentiles(bare)
+	return out
+}
+
+func percentiles(lat []time.Duration) (p50, p99 time.Duration) {
 	slices.Sort(lat)
-	return lat[len(lat)/2], lat[len(lat)*99/100], int(failed.Load())
+	return lat[len(lat)/2], lat[len(lat)*99/100]
+}
+
+// clickHistogram reads affcore serve's request duration histogram of the
+// click route: cumulative counts by upper bound (seconds).
+func clickHistogram(b *testing.B, addr string) map[float64]uint64 {
+	res, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(res.Body)
+	if err != nil {
+		b.Fatalf("metrics: %v", err)
+	}
+	out := map[float64]uint64{}
+	for _, m := range families["affcore_http_request_duration_seconds"].GetMetric() {
+		if !slices.ContainsFunc(m.GetLabel(), func(l *dto.LabelPair) bool {
+			return l.GetName() == "route" && l.GetValue() == "/api/v1/track/{campaign_id}"
+		}) {
+			continue
+		}
+		h := m.GetHistogram()
+		for _, bk := range h.GetBucket() {
+			out[bk.GetUpperBound()] = bk.GetCumulativeCount()
+		}
+		out[math.Inf(1)] = h.GetSampleCount()
+	}
+	return out
 }
 
 // bareServerEnv, set to an address, makes this test binary serve only the
@@ -266,10 +336,8 @@ func trackingFigures(b *testing.B) {
 		bareIn += closedLoop(bareInURL, benchConns, benchDuration/4, http.StatusFound) / 4
 	}
 	settle(b, s) // latency is measured once ingest has caught up with the rounds above
-	p50, p99, errs := openLoop(clickURL, full/2, benchDuration)
-	bareP50, bareP99, _ := openLoop(bareURL, full/2, benchDuration) // the machine's own tail at that rate
-	q50, q99, qerrs := openLoop(clickURL, full/4, benchDuration)
-	bareQ50, bareQ99, _ := openLoop(bareURL, full/4, benchDuration)
+	half := latencyAt(b, addr, clickURL, bareURL, full/2, 2*benchDuration)
+	quarter := latencyAt(b, addr, clickURL, bareURL, full/4, benchDuration)
 	visible := timeToStats(b, s, addr)
 	postbacks, booked := postbackRate(b, s, addr)
 
@@ -277,8 +345,8 @@ func trackingFigures(b *testing.B) {
 	b.ReportMetric(full, "clicks/s")
 	b.ReportMetric(full/bare, "ratio")
 	b.ReportMetric(full/bareIn, "ratio_in_process_bare")
-	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms@50%")
-	b.ReportMetric(float64(bareP99.Microseconds())/1000, "bare_p99_ms")
+	b.ReportMetric(ms(half.p99), "p99_ms@50%")
+	b.ReportMetric(ms(half.bareP99), "bare_p99_ms")
 	b.ReportMetric(ingest, "ingest_clicks/s")
 	b.ReportMetric(visible.Seconds(), "click_to_stats_s")
 	b.ReportMetric(postbacks, "postbacks/s")
@@ -288,19 +356,22 @@ func trackingFigures(b *testing.B) {
 	fmt.Printf("  bare net/http 302:            %8.0f req/s (a process of its own, like affcore serve)\n", bare)
 	fmt.Printf("  click redirect (full path):   %8.0f clicks/s   ratio %.2f (goal >= 0.5)\n", full, full/bare)
 	fmt.Printf("    bare 302 inside the load generator's process: %.0f req/s, ratio to it %.2f\n", bareIn, full/bareIn)
-	fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms (goal <= 5 ms), %d errors\n", full/2,
-		float64(p50.Microseconds())/1000, float64(p99.Microseconds())/1000, errs)
-	fmt.Printf("    bare 302 at the same rate:  p50 %.2f ms, p99 %.2f ms\n",
-		float64(bareP50.Microseconds())/1000, float64(bareP99.Microseconds())/1000)
-	fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms (25%% of max), %d errors\n", full/4,
-		float64(q50.Microseconds())/1000, float64(q99.Microseconds())/1000, qerrs)
-	fmt.Printf("    bare 302 at the same rate:  p50 %.2f ms, p99 %.2f ms\n",
-		float64(bareQ50.Microseconds())/1000, float64(bareQ99.Microseconds())/1000)
+	for _, l := range []struct {
+		name string
+		rate float64
+		latency
+	}{{"(goal <= 5 ms)", full / 2, half}, {"(25% of max)", full / 4, quarter}} {
+		fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms %s, %d errors; handled within 5 ms: %.2f %%\n",
+			l.rate, ms(l.p50), ms(l.p99), l.name, l.errs, 100*l.within5ms)
+		fmt.Printf("    bare 302 at the same rate:  p50 %.2f ms, p99 %.2f ms\n", ms(l.bareP50), ms(l.bareP99))
+	}
 	fmt.Printf("  ingest into PostgreSQL:       %8.0f clicks/s (goal >= 100000)\n", ingest)
 	fmt.Printf("  redirect → visible in stats:  %8.3f s (worst of 10; goal <= 2 s)\n", visible.Seconds())
 	fmt.Printf("  postbacks end to end:         %8.0f conversions/s (goal >= 5000)\n", postbacks)
 	fmt.Printf("    commissions booked:         %8.0f conversions/s (first postback → all in the ledger's books)\n", booked)
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func freeAddrB(b *testing.B) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
