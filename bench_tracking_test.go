@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -128,18 +130,40 @@ type latency struct {
 	// within 5 ms: the rest of a request's time is spent outside the handler
 	// (sockets, scheduling, the load generator).
 	within5ms float64
+	// CPU the processes used during the rounds, in cores: affcore serve,
+	// its PostgreSQL and the load generator; the bare 302 and the load
+	// generator during its rounds.
+	serveCPU, pgCPU, genCPU, bareCPU, bareGenCPU float64
+}
+
+// benchProcs are the processes whose CPU the latency rounds measure.
+type benchProcs struct {
+	serve, bare int
+	pgDir       string // the PostgreSQL cluster of affcore serve
 }
 
 // latencyAt runs three alternating rounds of d against clickURL and bareURL
 // at rate, so that other work on the machine weighs on both alike.
-func latencyAt(b *testing.B, addr, clickURL, bareURL string, rate float64, d time.Duration) latency {
+func latencyAt(b *testing.B, addr, clickURL, bareURL string, procs benchProcs, rate float64, d time.Duration) latency {
 	var full, bare []time.Duration
 	var out latency
+	gen := os.Getpid()
 	before := clickHistogram(b, addr)
 	for range 3 {
+		pg := postgresPids(procs.pgDir)
+		serve0, pg0, gen0, start := cpuSeconds(procs.serve), cpuSeconds(pg...), cpuSeconds(gen), time.Now()
 		l, errs := openLoop(clickURL, rate, d/3)
+		took := time.Since(start).Seconds() * 3
+		out.serveCPU += (cpuSeconds(procs.serve) - serve0) / took
+		out.pgCPU += (cpuSeconds(pg...) - pg0) / took
+		out.genCPU += (cpuSeconds(gen) - gen0) / took
 		full, out.errs = append(full, l...), out.errs+errs
+
+		bare0, gen0, start := cpuSeconds(procs.bare), cpuSeconds(gen), time.Now()
 		l, _ = openLoop(bareURL, rate, d/3)
+		took = time.Since(start).Seconds() * 3
+		out.bareCPU += (cpuSeconds(procs.bare) - bare0) / took
+		out.bareGenCPU += (cpuSeconds(gen) - gen0) / took
 		bare = append(bare, l...)
 	}
 	after := clickHistogram(b, addr)
@@ -149,6 +173,49 @@ func latencyAt(b *testing.B, addr, clickURL, bareURL string, rate float64, d tim
 	out.p50, out.p99 = percentiles(full)
 	out.bareP50, out.bareP99 = percentiles(bare)
 	return out
+}
+
+// cpuSeconds is the CPU time (user + system) the processes have used so
+// far, from /proc/<pid>/stat; processes that are gone count nothing.
+func cpuSeconds(pids ...int) float64 {
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	var ticks int64
+	for _, pid := range pids {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// Fields after the command name "(…)": state is the first, utime the 12th, stime the 13th.
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(f) > 12 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			s, _ := strconv.ParseInt(f[12], 10, 64)
+			ticks += u + s
+		}
+	}
+	return float64(ticks) / ticksPerSecond
+}
+
+// postgresPids returns the postmaster of the cluster in dir and its
+// children (the backends and background processes).
+func postgresPids(dir string) []int {
+	pidFile, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		return nil
+	}
+	first, _, _ := strings.Cut(string(pidFile), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		return nil
+	}
+	pids := []int{pid}
+	children, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, c := range strings.Fields(string(children)) {
+		if n, err := strconv.Atoi(c); err == nil {
+			pids = append(pids, n)
+		}
+	}
+	return pids
 }
 
 func percentiles(lat []time.Duration) (p50, p99 time.Duration) {
@@ -209,7 +276,7 @@ func serveBare(addr string) {
 // bareProcess starts the baseline in a process of its own (this test binary
 // re-run) and returns its URL: the like-for-like baseline, since affcore
 // serve too is a process apart from the load generator.
-func bareProcess(b *testing.B) string {
+func bareProcess(b *testing.B) (url string, pid int) {
 	addr := freeAddrB(b)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), bareServerEnv+"="+addr)
@@ -221,12 +288,12 @@ func bareProcess(b *testing.B) string {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	url := "http://" + addr + "/"
+	url = "http://" + addr + "/"
 	client := benchClient()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if res, err := client.Get(url); err == nil {
 			res.Body.Close()
-			return url
+			return url, cmd.Process.Pid
 		}
 		if time.Now().After(deadline) {
 			b.Fatalf("bare 302 server on %s did not start", addr)
@@ -252,6 +319,7 @@ func bareInProcess(b *testing.B) string {
 type benchSetup struct {
 	db       *postgres.DB
 	url      string
+	pgDir    string // the cluster's directory
 	tenant   core.TenantID
 	campaign string
 	token    string
@@ -260,18 +328,19 @@ type benchSetup struct {
 // benchDB starts a private PostgreSQL cluster with the default (durable)
 // settings, as affcore serve runs it, and returns a migrated pool on it.
 // (The test harness's clusters run with fsync off, which would flatter.)
-func benchDB(b *testing.B) (*postgres.DB, string) {
+func benchDB(b *testing.B) (db *postgres.DB, url, dir string) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	if err := os.Chmod(dir, 0o755); err != nil { // reachable by the postgres user when root
+	tmp := b.TempDir()
+	if err := os.Chmod(tmp, 0o755); err != nil { // reachable by the postgres user when root
 		b.Fatal(err)
 	}
-	srv, err := pgserver.Start(ctx, pgserver.Config{Dir: filepath.Join(dir, "pg"), Database: "affcore"}, coretest.Logger())
+	dir = filepath.Join(tmp, "pg")
+	srv, err := pgserver.Start(ctx, pgserver.Config{Dir: dir, Database: "affcore"}, coretest.Logger())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = srv.Stop(context.Background()) })
-	db, err := postgres.Open(ctx, postgres.Config{URL: srv.URL(), MaxConns: 16}, coretest.Logger())
+	db, err = postgres.Open(ctx, postgres.Config{URL: srv.URL(), MaxConns: 16}, coretest.Logger())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -279,13 +348,13 @@ func benchDB(b *testing.B) (*postgres.DB, string) {
 	if err := db.Migrate(ctx, coretest.Logger()); err != nil {
 		b.Fatal(err)
 	}
-	return db, srv.URL()
+	return db, srv.URL(), dir
 }
 
 func newBenchSetup(b *testing.B) *benchSetup {
 	ctx := context.Background()
-	db, url := benchDB(b)
-	s := &benchSetup{url: url}
+	db, url, dir := benchDB(b)
+	s := &benchSetup{url: url, pgDir: dir}
 	s.db, s.tenant = db, coretest.Tenant(b, db)
 	_ = db.Pool.QueryRow(ctx, `SELECT postback_token FROM tenants WHERE id=$1`, s.tenant).Scan(&s.token)
 	cat := catalog.NewService(postgres.NewCatalogStore(db), nil, core.SystemClock{})
@@ -316,13 +385,14 @@ func trackingFigures(b *testing.B) {
 	// Ingest first, on its own cluster and bus: the phases below leave work
 	// behind in affcore serve (clicks to ingest, commissions to book).
 	ingest := ingestRate(b)
-	bareURL, bareInURL := bareProcess(b), bareInProcess(b)
+	bareURL, barePid := bareProcess(b)
+	bareInURL := bareInProcess(b)
 
 	s := newBenchSetup(b)
 	addr := freeAddrB(b)
 	// AFFCORE_BENCH_SERVE_ENV adds settings to affcore serve's environment
 	// (e.g. "GOGC=400 AFFCORE_CLICK_PUBLISHES=2"), to compare them.
-	startBinaryEnv(b, filepath.Join(b.TempDir(), "data"), addr, append([]string{"DATABASE_URL=" + s.url,
+	serve := startBinaryEnv(b, filepath.Join(b.TempDir(), "data"), addr, append([]string{"DATABASE_URL=" + s.url,
 		"AFFCORE_GEOIP_DB=" + geotest.CityDB(b, geotest.Places), "AFFCORE_GEOIP_ASN_DB=" + geotest.ASNDB(b, geotest.Places),
 		"AFFCORE_TRUSTED_PROXIES=127.0.0.1"}, strings.Fields(os.Getenv("AFFCORE_BENCH_SERVE_ENV"))...)...)
 	waitReadyB(b, addr)
@@ -336,8 +406,9 @@ func trackingFigures(b *testing.B) {
 		bareIn += closedLoop(bareInURL, benchConns, benchDuration/4, http.StatusFound) / 4
 	}
 	settle(b, s) // latency is measured once ingest has caught up with the rounds above
-	half := latencyAt(b, addr, clickURL, bareURL, full/2, 2*benchDuration)
-	quarter := latencyAt(b, addr, clickURL, bareURL, full/4, benchDuration)
+	procs := benchProcs{serve: serve.Process.Pid, bare: barePid, pgDir: s.pgDir}
+	half := latencyAt(b, addr, clickURL, bareURL, procs, full/2, 2*benchDuration)
+	quarter := latencyAt(b, addr, clickURL, bareURL, procs, full/4, benchDuration)
 	visible := timeToStats(b, s, addr)
 	postbacks, booked := postbackRate(b, s, addr)
 
@@ -364,6 +435,8 @@ func trackingFigures(b *testing.B) {
 		fmt.Printf("  latency at %5.0f clicks/s:    p50 %.2f ms, p99 %.2f ms %s, %d errors; handled within 5 ms: %.2f %%\n",
 			l.rate, ms(l.p50), ms(l.p99), l.name, l.errs, 100*l.within5ms)
 		fmt.Printf("    bare 302 at the same rate:  p50 %.2f ms, p99 %.2f ms\n", ms(l.bareP50), ms(l.bareP99))
+		fmt.Printf("    CPU in cores: serve %.2f + PostgreSQL %.2f + load generator %.2f = %.2f; bare %.2f + load generator %.2f = %.2f\n",
+			l.serveCPU, l.pgCPU, l.genCPU, l.serveCPU+l.pgCPU+l.genCPU, l.bareCPU, l.bareGenCPU, l.bareCPU+l.bareGenCPU)
 	}
 	fmt.Printf("  ingest into PostgreSQL:       %8.0f clicks/s (goal >= 100000)\n", ingest)
 	fmt.Printf("  redirect → visible in stats:  %8.3f s (worst of 10; goal <= 2 s)\n", visible.Seconds())
@@ -516,7 +589,7 @@ func postbackRate(b *testing.B, s *benchSetup, addr string) (createdPerSec, book
 // ingest workers (2, as in serve) moving them into PostgreSQL.
 func ingestRate(b *testing.B) float64 {
 	ctx := context.Background()
-	db, _ := benchDB(b)
+	db, _, _ := benchDB(b)
 	bus := coretest.NATS(b)
 	if err := bus.EnsureStreams(ctx, event.Streams()); err != nil {
 		b.Fatal(err)
