@@ -148,38 +148,40 @@ func latencyAt(b *testing.B, addr, clickURL, bareURL string, procs benchProcs, r
 	var full, bare []time.Duration
 	var out latency
 	gen := os.Getpid()
-	before := clickHistogram(b, addr)
-	for range 3 {
-		pg := postgresPids(procs.pgDir)
-		serve0, pg0, gen0, start := cpuSeconds(procs.serve), cpuSeconds(pg...), cpuSeconds(gen), time.Now()
+	handled := clickHistogram(b, addr)
+	for range 3 { // each round adds a third of its CPU rate (used ÷ 3 × its time)
+		pids := append([]int{procs.serve, gen}, postgresPids(procs.pgDir)...)
+		before, start := sampleCPU(pids...), time.Now()
 		l, errs := openLoop(clickURL, rate, d/3)
-		took := time.Since(start).Seconds() * 3
-		out.serveCPU += (cpuSeconds(procs.serve) - serve0) / took
-		out.pgCPU += (cpuSeconds(pg...) - pg0) / took
-		out.genCPU += (cpuSeconds(gen) - gen0) / took
+		after, took := sampleCPU(pids...), 3*time.Since(start)
+		out.serveCPU += sampleOf(after, procs.serve).since(before, took)
+		out.genCPU += sampleOf(after, gen).since(before, took)
+		out.pgCPU += sampleOf(after, pids[2:]...).since(before, took)
 		full, out.errs = append(full, l...), out.errs+errs
 
-		bare0, gen0, start := cpuSeconds(procs.bare), cpuSeconds(gen), time.Now()
+		before, start = sampleCPU(procs.bare, gen), time.Now()
 		l, _ = openLoop(bareURL, rate, d/3)
-		took = time.Since(start).Seconds() * 3
-		out.bareCPU += (cpuSeconds(procs.bare) - bare0) / took
-		out.bareGenCPU += (cpuSeconds(gen) - gen0) / took
+		after, took = sampleCPU(procs.bare, gen), 3*time.Since(start)
+		out.bareCPU += sampleOf(after, procs.bare).since(before, took)
+		out.bareGenCPU += sampleOf(after, gen).since(before, took)
 		bare = append(bare, l...)
 	}
-	after := clickHistogram(b, addr)
-	if n := after[math.Inf(1)] - before[math.Inf(1)]; n > 0 {
-		out.within5ms = float64(after[0.005]-before[0.005]) / float64(n)
+	now := clickHistogram(b, addr)
+	if n := now[math.Inf(1)] - handled[math.Inf(1)]; n > 0 {
+		out.within5ms = float64(now[0.005]-handled[0.005]) / float64(n)
 	}
 	out.p50, out.p99 = percentiles(full)
 	out.bareP50, out.bareP99 = percentiles(bare)
 	return out
 }
 
-// cpuSeconds is the CPU time (user + system) the processes have used so
-// far, from /proc/<pid>/stat; processes that are gone count nothing.
-func cpuSeconds(pids ...int) float64 {
+// cpuSample is the CPU time (user + system, seconds) processes had used at
+// one moment, by pid, from /proc/<pid>/stat.
+type cpuSample map[int]float64
+
+func sampleCPU(pids ...int) cpuSample {
 	const ticksPerSecond = 100 // USER_HZ on Linux
-	var ticks int64
+	out := cpuSample{}
 	for _, pid := range pids {
 		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 		if err != nil {
@@ -190,10 +192,33 @@ func cpuSeconds(pids ...int) float64 {
 		if len(f) > 12 {
 			u, _ := strconv.ParseInt(f[11], 10, 64)
 			s, _ := strconv.ParseInt(f[12], 10, 64)
-			ticks += u + s
+			out[pid] = float64(u+s) / ticksPerSecond
 		}
 	}
-	return float64(ticks) / ticksPerSecond
+	return out
+}
+
+// sampleOf is the part of s for pids.
+func sampleOf(s cpuSample, pids ...int) cpuSample {
+	out := cpuSample{}
+	for _, pid := range pids {
+		if t, ok := s[pid]; ok {
+			out[pid] = t
+		}
+	}
+	return out
+}
+
+// since is the CPU time used between prev and s by the processes sampled
+// both times, per second of elapsed.
+func (s cpuSample) since(prev cpuSample, elapsed time.Duration) float64 {
+	var used float64
+	for pid, t := range s {
+		if t0, ok := prev[pid]; ok {
+			used += t - t0
+		}
+	}
+	return used / elapsed.Seconds()
 }
 
 // postgresPids returns the postmaster of the cluster in dir and its
