@@ -133,16 +133,16 @@ func latencyAt(b *testing.B, addr, clickURL, bareURL string, procs benchProcs, r
 		before, start := sampleCPU(pids...), time.Now()
 		l, errs := openLoop(clickURL, rate, d/3)
 		after, took := sampleCPU(pids...), 3*time.Since(start)
-		out.serveCPU += sampleOf(after, procs.serve).since(before, took)
-		out.genCPU += sampleOf(after, gen).since(before, took)
-		out.pgCPU += sampleOf(after, pids[2:]...).since(before, took)
+		out.serveCPU += after.since(before, took, procs.serve)
+		out.genCPU += after.since(before, took, gen)
+		out.pgCPU += after.since(before, took, pids[2:]...)
 		full, out.errs = append(full, l...), out.errs+errs
 
 		before, start = sampleCPU(procs.bare, gen), time.Now()
 		l, _ = openLoop(bareURL, rate, d/3)
 		after, took = sampleCPU(procs.bare, gen), 3*time.Since(start)
-		out.bareCPU += sampleOf(after, procs.bare).since(before, took)
-		out.bareGenCPU += sampleOf(after, gen).since(before, took)
+		out.bareCPU += after.since(before, took, procs.bare)
+		out.bareGenCPU += after.since(before, took, gen)
 		bare = append(bare, l...)
 	}
 	now := clickHistogram(b, addr)
@@ -177,23 +177,14 @@ func sampleCPU(pids ...int) cpuSample {
 	return out
 }
 
-// sampleOf is the part of s for pids.
-func sampleOf(s cpuSample, pids ...int) cpuSample {
-	out := cpuSample{}
-	for _, pid := range pids {
-		if t, ok := s[pid]; ok {
-			out[pid] = t
-		}
-	}
-	return out
-}
-
-// since is the CPU time used between prev and s by the processes sampled
-// both times, per second of elapsed.
-func (s cpuSample) since(prev cpuSample, elapsed time.Duration) float64 {
+// since is the CPU time pids used between prev and s (those sampled both
+// times), per second of elapsed.
+func (s cpuSample) since(prev cpuSample, elapsed time.Duration, pids ...int) float64 {
 	var used float64
-	for pid, t := range s {
-		if t0, ok := prev[pid]; ok {
+	for _, pid := range pids {
+		t, ok := s[pid]
+		t0, ok0 := prev[pid]
+		if ok && ok0 {
 			used += t - t0
 		}
 	}
@@ -222,6 +213,7 @@ func postgresPids(dir string) []int {
 	return pids
 }
 
+// percentiles sorts lat and returns its median and 99th percentile.
 func percentiles(lat []time.Duration) (p50, p99 time.Duration) {
 	slices.Sort(lat)
 	return lat[len(lat)/2], lat[len(lat)*99/100]
